@@ -1,0 +1,214 @@
+package index
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"missionsearch"
+)
+
+// MappingVersion identifies the document mapping and analysis chain. It is
+// stored in every build; a build whose version differs from this constant
+// was made by an incompatible binary and must be rebuilt, never read.
+// Bump it whenever NewMapping, Document or the analyzers change.
+const MappingVersion = 1
+
+// Field names of the index documents. Text fields carry the page's language
+// as a suffix so that no field name is ever analysed two ways.
+const (
+	FieldTitlePrefix = "title_" // + lang: analysed title, stored
+	FieldBodyPrefix  = "body_"  // + lang: analysed body, stored with term vectors for highlighting
+	FieldTitleExact  = "title_exact"
+	FieldSuggest     = "title_suggest"
+	FieldSection     = "section"
+	FieldLang        = "lang"
+	FieldTags        = "tags"
+	FieldYear        = "year"
+	FieldDate        = "date"
+	FieldURL         = "url"
+	FieldDescription = "description"
+	FieldPublished   = "published"
+	FieldUpdated     = "updated"
+	FieldFetchedAt   = "fetched_at"
+)
+
+// TitleField and BodyField return the analysed title and body field names
+// for pages in language l.
+func TitleField(l missionsearch.Lang) string { return FieldTitlePrefix + string(l) }
+
+// BodyField: see TitleField.
+func BodyField(l missionsearch.Lang) string { return FieldBodyPrefix + string(l) }
+
+// AnalyzerFor returns the analyzer of the text fields of language l.
+func AnalyzerFor(l missionsearch.Lang) string {
+	switch l {
+	case missionsearch.LangEN:
+		return AnalyzerEnglish
+	case missionsearch.LangAR:
+		return AnalyzerArabic
+	default:
+		return AnalyzerFrench
+	}
+}
+
+// NewMapping returns the static index mapping of missionsearch documents
+// (see Document). Only declared fields are indexed; nothing goes to _all.
+func NewMapping() (mapping.IndexMapping, error) {
+	im := bleve.NewIndexMapping()
+	if err := addAnalyzers(im); err != nil {
+		return nil, err
+	}
+	im.DefaultAnalyzer = AnalyzerFrench
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+
+	doc := bleve.NewDocumentStaticMapping()
+	text := func(analyzer string, store, vectors bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store = store
+		f.IncludeTermVectors = vectors
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	kw := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = store
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = true
+		return f
+	}
+	storedOnly := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+	for _, l := range missionsearch.Langs {
+		doc.AddFieldMappingsAt(TitleField(l), text(AnalyzerFor(l), true, true))
+		doc.AddFieldMappingsAt(BodyField(l), text(AnalyzerFor(l), true, true))
+	}
+	doc.AddFieldMappingsAt(FieldTitleExact, text(AnalyzerFold, false, false))
+	doc.AddFieldMappingsAt(FieldSuggest, text(AnalyzerSuggest, false, false))
+	doc.AddFieldMappingsAt(FieldSection, kw(true))
+	doc.AddFieldMappingsAt(FieldLang, kw(true))
+	doc.AddFieldMappingsAt(FieldTags, kw(true))
+	doc.AddFieldMappingsAt(FieldYear, kw(false))
+	date := bleve.NewDateTimeFieldMapping()
+	date.IncludeInAll = false
+	date.Store = false
+	date.DocValues = true
+	doc.AddFieldMappingsAt(FieldDate, date)
+	for _, f := range []string{FieldURL, FieldDescription, FieldPublished, FieldUpdated, FieldFetchedAt} {
+		doc.AddFieldMappingsAt(f, storedOnly())
+	}
+	im.DefaultMapping = doc
+	if err := im.Validate(); err != nil {
+		return nil, err
+	}
+	return im, nil
+}
+
+// Document returns the bleve document of p under the mapping of NewMapping.
+// Pages of an unknown language are indexed as French.
+func Document(p *missionsearch.Page) map[string]any {
+	l := p.Lang
+	if !l.Valid() {
+		l = missionsearch.LangFR
+	}
+	d := map[string]any{
+		TitleField(l):   p.Title,
+		BodyField(l):    p.Body,
+		FieldTitleExact: p.Title,
+		FieldSuggest:    p.Title,
+		FieldLang:       string(l),
+		FieldURL:        p.URL,
+		FieldFetchedAt:  formatTime(p.FetchedAt),
+	}
+	if p.Section != "" {
+		d[FieldSection] = p.Section
+	}
+	if len(p.Tags) > 0 {
+		d[FieldTags] = p.Tags
+	}
+	if p.Description != "" {
+		d[FieldDescription] = p.Description
+	}
+	if !p.Published.IsZero() {
+		d[FieldPublished] = formatTime(p.Published)
+	}
+	if !p.Updated.IsZero() {
+		d[FieldUpdated] = formatTime(p.Updated)
+	}
+	if t := p.Date(); !t.IsZero() {
+		d[FieldDate] = t.UTC()
+		d[FieldYear] = strconv.Itoa(t.Year())
+	}
+	return d
+}
+
+// StoredFields lists the fields to request (bleve SearchRequest.Fields) to
+// rebuild a page record with PageFromFields.
+func StoredFields() []string {
+	fs := []string{FieldURL, FieldDescription, FieldPublished, FieldUpdated, FieldFetchedAt, FieldSection, FieldLang, FieldTags}
+	for _, l := range missionsearch.Langs {
+		fs = append(fs, TitleField(l), BodyField(l))
+	}
+	return fs
+}
+
+// PageFromFields rebuilds the page record of document id from its stored
+// fields, as bleve returns them in a hit's Fields or a document's fields.
+func PageFromFields(id string, fields map[string]any) *missionsearch.Page {
+	str := func(k string) string { s, _ := fields[k].(string); return s }
+	p := &missionsearch.Page{
+		ID:          id,
+		URL:         str(FieldURL),
+		Lang:        missionsearch.Lang(str(FieldLang)),
+		Section:     str(FieldSection),
+		Description: str(FieldDescription),
+		Published:   parseTime(str(FieldPublished)),
+		Updated:     parseTime(str(FieldUpdated)),
+		FetchedAt:   parseTime(str(FieldFetchedAt)),
+		Tags:        []string{},
+	}
+	p.Title = str(TitleField(p.Lang))
+	p.Body = str(BodyField(p.Lang))
+	switch v := fields[FieldTags].(type) {
+	case string:
+		p.Tags = []string{v}
+	case []any:
+		for _, t := range v {
+			if s, ok := t.(string); ok {
+				p.Tags = append(p.Tags, s)
+			}
+		}
+	}
+	return p
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func parseTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
