@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"missionsearch/crawler"
+	"missionsearch/indexer"
+	"missionsearch/store"
+)
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+func runCrawl(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "crawl", "URL...",
+		"Crawls the site from the start URLs (same host by default), stores every page in the\n"+
+			"crawl store as it is fetched, then brings the index up to date. Interrupting keeps\n"+
+			"every page already stored; the next crawl resumes with conditional requests.")
+	data := dataFlag(env, fs)
+	maxPages := fs.Int("max-pages", 0, "stop after fetching this many pages (0 = no limit)")
+	delay := fs.Duration("delay", 250*time.Millisecond, "minimum delay between two requests to one host (robots.txt Crawl-delay can raise it)")
+	concurrency := fs.Int("concurrency", 4, "parallel fetches")
+	maxDepth := fs.Int("max-depth", 50, "maximum link depth from the start URLs")
+	var include, exclude, hosts stringList
+	fs.Var(&include, "include", "only crawl URLs matching this regexp (repeatable)")
+	fs.Var(&exclude, "exclude", "never crawl URLs matching this regexp (repeatable)")
+	fs.Var(&hosts, "allow-host", "also crawl this host (repeatable; the start URLs' hosts are always allowed)")
+	noIndex := fs.Bool("no-index", false, "only crawl; leave the index as it is")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError{"at least one start URL is required"}
+	}
+	cfg := crawler.Config{
+		Seeds:        fs.Args(),
+		AllowedHosts: hosts,
+		MaxPages:     *maxPages,
+		MaxDepth:     *maxDepth,
+		Delay:        *delay,
+		Concurrency:  *concurrency,
+		Logger:       env.Logger.With("component", "crawler"),
+	}
+	for _, p := range include {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return usageError{fmt.Sprintf("--include %q: %v", p, err)}
+		}
+		cfg.Include = append(cfg.Include, re)
+	}
+	for _, p := range exclude {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return usageError{fmt.Sprintf("--exclude %q: %v", p, err)}
+		}
+		cfg.Exclude = append(cfg.Exclude, re)
+	}
+	return crawlAndIndex(ctx, env, *data, cfg, !*noIndex)
+}
+
+// crawlAndIndex crawls with cfg into the store of the data directory, then,
+// unless index is false, updates the index: a full build when there is none
+// yet, else an incremental update of the pages the crawl changed.
+func crawlAndIndex(ctx context.Context, env *Env, data string, cfg crawler.Config, index bool) error {
+	st, err := store.Open(ctx, filepath.Join(data, "store.db"))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	prog := newProgress(env.Stderr, "crawl")
+	cfg.Progress = func(s crawler.Stats) {
+		prog.update(fmt.Sprintf("%d fetched, %d stored, %d unchanged, %d errors, %d queued, %.0f pages/s",
+			s.Fetched, s.Stored, s.Unchanged, s.Errors, s.Queued, rate(s.Fetched, s.Elapsed)))
+	}
+	c, err := crawler.New(cfg, st)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	stats, err := c.Run(ctx)
+	prog.done()
+	fmt.Fprintf(env.Stdout, "crawl: %d pages fetched, %d stored, %d unchanged, %d gone, %d skipped, %d errors in %s\n",
+		stats.Fetched, stats.Stored, stats.Unchanged, stats.Gone, stats.Skipped, stats.Errors, stats.Elapsed.Round(time.Millisecond))
+	if err != nil {
+		return fmt.Errorf("crawl interrupted (pages already stored are kept): %w", err)
+	}
+	if !index {
+		return nil
+	}
+	updated, gone := c.Changed()
+	d, err := openDir(data)
+	if err != nil {
+		return err
+	}
+	if _, err := d.Current(); err != nil {
+		return rebuild(ctx, env, st, d, indexer.Options{})
+	}
+	is, err := indexer.Update(ctx, st, d, updated, gone, indexer.Options{Logger: env.Logger})
+	if errors.Is(err, indexer.ErrNeedsRebuild) {
+		return rebuild(ctx, env, st, d, indexer.Options{})
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "index: %d pages updated, %d removed (build %s)\n", is.Docs, is.Deleted, is.BuildID)
+	return nil
+}
+
+func rate(n int, d time.Duration) float64 {
+	if d <= 0 {
+		return 0
+	}
+	return float64(n) / d.Seconds()
+}

@@ -1,0 +1,156 @@
+// Command missionsearch crawls a mission website, indexes it with French
+// analysis and serves faceted search over HTTP.
+//
+// Usage:
+//
+//	missionsearch <command> [flags] [arguments]
+//
+// The commands are crawl, reindex, serve, search, export, eval and demo; run
+// `missionsearch <command> --help` for each one's flags. Exit codes: 0 ok,
+// 1 failure, 2 usage error.
+//
+// Configuration comes from flags, then MISSIONSEARCH_* environment variables,
+// then defaults. This is the only package that reads either.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// usageError marks an error in the command line: exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// command is one subcommand: its name, a one-line summary for the general
+// help, and its entry point.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, env *Env, args []string) error
+}
+
+var commands = []command{
+	{"crawl", "crawl a site into the store, then update the index", runCrawl},
+	{"reindex", "rebuild the index from the store and switch it live", runReindex},
+	{"serve", "serve the JSON API and the French search page", runServe},
+	{"search", "search the index from the command line", runSearch},
+	{"export", "write the page records matching filters as JSONL or CSV", runExport},
+	{"eval", "measure relevance (nDCG@10, MRR, recall@10) on judged queries", runEval},
+	{"demo", "serve the built-in demo site, crawl it, index it and serve search", runDemo},
+}
+
+// Env is what a command receives from the process: its output streams, its
+// environment lookup and its logger. Tests build one with buffers.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	Logger         *slog.Logger
+}
+
+// Run runs the command line args (without the program name) and returns the
+// process exit code: 0 ok, 1 failure, 2 usage error.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	env := &Env{Stdout: stdout, Stderr: stderr, Getenv: getenv}
+	level := slog.LevelInfo
+	if getenv("MISSIONSEARCH_DEBUG") != "" {
+		level = slog.LevelDebug
+	}
+	env.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, env, args[1:])
+		var ue usageError
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.As(err, &ue):
+			fmt.Fprintf(stderr, "missionsearch %s: %s\n", c.name, ue.msg)
+			fmt.Fprintf(stderr, "Run 'missionsearch %s --help' for usage.\n", c.name)
+			return 2
+		default:
+			fmt.Fprintf(stderr, "missionsearch %s: %v\n", c.name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "missionsearch: unknown command %q\n\n", args[0])
+	printUsage(stderr)
+	return 2
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "missionsearch: French-aware faceted search for a mission website.")
+	fmt.Fprintln(w, "\nUsage:\n\n\tmissionsearch <command> [flags] [arguments]\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "\t%-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'missionsearch <command> --help' for a command's flags.")
+	fmt.Fprintln(w, "Environment: MISSIONSEARCH_DATA, MISSIONSEARCH_ADDR, MISSIONSEARCH_ADMIN_TOKEN, MISSIONSEARCH_DEBUG.")
+}
+
+// newFlagSet returns a flag set for command name whose errors and help go
+// to env.Stderr, with a usage line naming the command's arguments.
+func newFlagSet(env *Env, name, argsUsage, summary string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stderr, "Usage: missionsearch %s [flags] %s\n\n%s\n\nFlags:\n", name, argsUsage, summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args, turning flag errors into usage errors (exit 2)
+// and -h into flag.ErrHelp (exit 0).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// envOr returns the environment variable key, or def when it is unset.
+func envOr(env *Env, key, def string) string {
+	if v := env.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// dataFlag declares the --data flag shared by every command that uses the
+// data directory.
+func dataFlag(env *Env, fs *flag.FlagSet) *string {
+	return fs.String("data", envOr(env, "MISSIONSEARCH_DATA", "./data"), "data directory holding store.db and indexes/ (env MISSIONSEARCH_DATA)")
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"missionsearch/index"
+	"missionsearch/indexer"
+	"missionsearch/store"
+)
+
+func runReindex(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "reindex", "",
+		"Rebuilds the index from the crawl store into a new build, then switches it live\n"+
+			"atomically; a running serve picks it up with no failed request. The old index stays\n"+
+			"live if the rebuild fails, is interrupted, or would drop too many pages.")
+	data := dataFlag(env, fs)
+	force := fs.Bool("force", false, "switch even if the new build drops more than --max-loss of the live pages")
+	maxLoss := fs.Float64("max-loss", 0.10, "largest share of the live index's pages a rebuild may drop (0..1)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if *maxLoss < 0 || *maxLoss > 1 {
+		return usageError{"--max-loss must be between 0 and 1"}
+	}
+	st, err := store.Open(ctx, filepath.Join(*data, "store.db"))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d, err := openDir(*data)
+	if err != nil {
+		return err
+	}
+	return rebuild(ctx, env, st, d, indexer.Options{Force: *force, MaxLoss: *maxLoss})
+}
+
+// rebuild runs a full rebuild with a progress bar and reports it.
+func rebuild(ctx context.Context, env *Env, st *store.Store, d *index.Dir, opts indexer.Options) error {
+	if opts.Logger == nil {
+		opts.Logger = env.Logger.With("component", "indexer")
+	}
+	total, err := st.Count(ctx)
+	if err != nil {
+		return err
+	}
+	bar := newBar(env.Stderr, total, "reindex")
+	prog := newProgress(env.Stderr, "reindex")
+	opts.Progress = func(done, total int) {
+		if bar != nil {
+			bar.Set(done)
+		} else {
+			prog.update(fmt.Sprintf("%d/%d pages", done, total))
+		}
+	}
+	s, err := indexer.Rebuild(ctx, st, d, opts)
+	if bar != nil {
+		bar.Finish()
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "reindex: %d pages indexed in %s (%.0f pages/s), build %s live, %.1f MB on disk\n",
+		s.Docs, s.Elapsed.Round(time.Millisecond), rate(s.Docs, s.Elapsed), s.BuildID, float64(s.Bytes)/1e6)
+	return nil
+}
+
+func openDir(data string) (*index.Dir, error) {
+	return index.OpenDir(data)
+}

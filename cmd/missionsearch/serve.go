@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"missionsearch"
+	"missionsearch/index"
+	"missionsearch/indexer"
+	"missionsearch/search"
+	"missionsearch/server"
+	"missionsearch/store"
+)
+
+func runServe(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "serve", "",
+		"Serves the JSON API and the French search page from the live index. It notices a new\n"+
+			"build switched live by reindex or crawl and swaps to it with no failed request.")
+	data := dataFlag(env, fs)
+	addr := fs.String("addr", envOr(env, "MISSIONSEARCH_ADDR", "127.0.0.1:8080"), "address to listen on (env MISSIONSEARCH_ADDR)")
+	readOnly := fs.Bool("read-only", false, "serve a copied build without a crawl store: no admin reindex (read replicas)")
+	cors := fs.String("cors", envOr(env, "MISSIONSEARCH_CORS", ""), "comma-separated origins allowed to call the API from browsers (env MISSIONSEARCH_CORS)")
+	rateLimit := fs.Float64("rate-limit", 20, "requests per second allowed per client IP (0 = unlimited)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	token := env.Getenv("MISSIONSEARCH_ADMIN_TOKEN")
+	srv, err := startServer(ctx, env, serveConfig{
+		data: *data, addr: *addr, readOnly: *readOnly, adminToken: token,
+		cors: splitList(*cors), rateLimit: *rateLimit,
+	})
+	if err != nil {
+		return err
+	}
+	defer srv.close()
+	fmt.Fprintf(env.Stdout, "missionsearch: serving search at %s\n", srv.url)
+	<-ctx.Done()
+	return nil
+}
+
+type serveConfig struct {
+	data       string
+	addr       string
+	readOnly   bool
+	adminToken string
+	cors       []string
+	rateLimit  float64
+}
+
+// running is a started serve: the HTTP server, the live index and what
+// keeps it current.
+type running struct {
+	url   string
+	close func()
+}
+
+// startServer opens the live index of cfg.data, starts watching for new
+// builds and starts the HTTP server. It returns once the server listens.
+func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, error) {
+	logger := env.Logger
+	d, err := openDir(cfg.data)
+	if err != nil {
+		return nil, err
+	}
+	live, err := index.OpenLive(d, logger.With("component", "index"))
+	if err != nil {
+		return nil, err
+	}
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	go live.Watch(watchCtx, 2*time.Second)
+
+	var reindex func(context.Context) error
+	if !cfg.readOnly {
+		var mu sync.Mutex
+		reindex = func(ctx context.Context) error {
+			if !mu.TryLock() {
+				return missionsearch.Errorf(missionsearch.ECONFLICT, "a reindex is already running")
+			}
+			defer mu.Unlock()
+			st, err := store.Open(ctx, filepath.Join(cfg.data, "store.db"))
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if _, err := indexer.Rebuild(ctx, st, d, indexer.Options{Logger: logger.With("component", "indexer")}); err != nil {
+				return err
+			}
+			return live.Reload()
+		}
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv, err := server.New(server.Config{
+		Searcher:    search.New(live.Index()),
+		Reindex:     reindex,
+		AdminToken:  cfg.adminToken,
+		Logger:      logger.With("component", "server"),
+		Registerer:  reg,
+		Gatherer:    reg,
+		Ready:       live.Ready,
+		BuildID:     live.BuildID,
+		CORSOrigins: cfg.cors,
+		RateLimit:   cfg.rateLimit,
+	})
+	if err != nil {
+		stopWatch()
+		live.Close()
+		return nil, err
+	}
+	if err := srv.Open(cfg.addr); err != nil {
+		stopWatch()
+		live.Close()
+		return nil, err
+	}
+	logger.Info("serving", "addr", srv.URL(), "data", cfg.data, "read_only", cfg.readOnly,
+		"build", live.BuildID(), "admin_token", redact(cfg.adminToken), "cors", cfg.cors, "rate_limit", cfg.rateLimit)
+	return &running{
+		url: srv.URL(),
+		close: func() {
+			srv.Close()
+			stopWatch()
+			live.Close()
+		},
+	}, nil
+}
+
+func redact(secret string) string {
+	if secret == "" {
+		return "(none: admin endpoints disabled)"
+	}
+	return "(set)"
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+var _ = slog.LevelInfo
