@@ -1,0 +1,405 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"missionsearch"
+	"missionsearch/index"
+)
+
+// Boosts of the parts of a word's query. Titles weigh more than bodies;
+// the unstemmed title rewards the exact form typed; typo-tolerant
+// alternatives weigh little, so that exact matches rank first; the whole
+// query found as a phrase adds to the words' scores.
+const (
+	boostTitle      = 3.0
+	boostBody       = 1.0
+	boostTitleExact = 2.0
+	boostFuzzy      = 0.2 // the whole typo-tolerant group of a word
+	boostPhrase     = 2.0 // the whole-query phrase bonus
+)
+
+// Suggestions from the vocabulary: at most this many corrections of an
+// unknown word are searched for it.
+const maxCandidates = 3
+
+// analyzers are the index's analyzers, built from index.NewMapping: the
+// query is analysed exactly as the pages were.
+type analyzers struct {
+	lang [3]analysis.Analyzer // in the order of missionsearch.Langs
+	fold analysis.Analyzer
+}
+
+func newAnalyzers() (analyzers, error) {
+	var a analyzers
+	m, err := index.NewMapping()
+	if err != nil {
+		return a, fmt.Errorf("search: mapping: %w", err)
+	}
+	for i, l := range missionsearch.Langs {
+		if a.lang[i] = m.AnalyzerNamed(index.AnalyzerFor(l)); a.lang[i] == nil {
+			return a, fmt.Errorf("search: no analyzer %s", index.AnalyzerFor(l))
+		}
+	}
+	if a.fold = m.AnalyzerNamed(index.AnalyzerFold); a.fold == nil {
+		return a, fmt.Errorf("search: no analyzer %s", index.AnalyzerFold)
+	}
+	return a, nil
+}
+
+// terms returns the terms a produces for text.
+func terms(a analysis.Analyzer, text string) []string {
+	ts := a.Analyze([]byte(text))
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t.Term)
+	}
+	return out
+}
+
+// termInfo is a query term with its analysis.
+type termInfo struct {
+	Term
+	stems [3][]string // terms per language, in the order of missionsearch.Langs
+	fold  []string    // unstemmed, folded terms (index.AnalyzerFold)
+	stop  bool        // a stop word (no terms) in some language
+	fuzz  int         // edit distance of the typo-tolerant alternative; 0 for none
+	// unknown is true for a word found nowhere in the index; cands are
+	// known words close to it, the closest and most frequent first.
+	unknown bool
+	cands   []string
+}
+
+// noTerms reports whether t analyses to nothing in every language.
+func (t *termInfo) noTerms() bool {
+	for _, s := range t.stems {
+		if len(s) > 0 {
+			return false
+		}
+	}
+	return len(t.fold) == 0
+}
+
+// stemFuzz returns the edit distance allowed on the stem of t in the
+// language of index i: fuzzy matching runs on stems, and a short stem
+// ("even" for événements) would match too many unrelated words.
+func (t *termInfo) stemFuzz(i int) int {
+	if t.fuzz == 0 || len(t.stems[i]) != 1 {
+		return 0
+	}
+	return min(t.fuzz, fuzziness(utf8.RuneCountInString(t.stems[i][0])))
+}
+
+// fuzziness returns the edit distance allowed for a typo in a word of n
+// runes.
+func fuzziness(n int) int {
+	switch {
+	case n >= 8:
+		return 2
+	case n >= 5:
+		return 1
+	}
+	return 0
+}
+
+// plan is a parsed query analysed against the index: everything needed to
+// build its bleve queries, highlight its hits and correct its spelling.
+type plan struct {
+	s        *Searcher
+	clauses  [][]*termInfo // required clauses, stop words removed (see plan)
+	excluded []*termInfo
+	phrase   string // the whole query as a phrase, for the phrase bonus; "" for none
+	// correction maps the unknown words to their closest known word (nil
+	// when no word needs it).
+	correction map[string]string
+	q          Query
+	marks      [3]*matcher // per language, built on first use
+}
+
+// plan analyses q. Words that are stop words in any language (de, la, the,
+// في) do not have to match, unless the query has nothing else; words found
+// nowhere in the index get typo corrections from the titles' vocabulary.
+func (s *Searcher) plan(ctx context.Context, q Query) (*plan, error) {
+	p := &plan{s: s, q: q}
+	info := func(t Term) *termInfo {
+		ti := &termInfo{Term: t}
+		for i := range missionsearch.Langs {
+			ti.stems[i] = terms(s.an.lang[i], t.Text)
+			if len(ti.stems[i]) == 0 {
+				ti.stop = true
+			}
+		}
+		ti.fold = terms(s.an.fold, t.Text)
+		if !t.Phrase && len(ti.fold) == 1 {
+			ti.fuzz = fuzziness(utf8.RuneCountInString(ti.fold[0]))
+		}
+		return ti
+	}
+	var all [][]*termInfo
+	hasContent := false
+	for _, c := range q.Clauses {
+		var alts []*termInfo
+		for _, t := range c {
+			ti := info(t)
+			if ti.noTerms() {
+				continue
+			}
+			hasContent = hasContent || !ti.stop
+			alts = append(alts, ti)
+		}
+		if len(alts) > 0 {
+			all = append(all, alts)
+		}
+	}
+	for _, alts := range all {
+		if hasContent {
+			var kept []*termInfo
+			for _, ti := range alts {
+				if !ti.stop {
+					kept = append(kept, ti)
+				}
+			}
+			alts = kept
+		}
+		if len(alts) > 0 {
+			p.clauses = append(p.clauses, alts)
+		}
+	}
+	for _, t := range q.Excluded {
+		if ti := info(t); !ti.stop && !ti.noTerms() {
+			p.excluded = append(p.excluded, ti)
+		}
+	}
+	// The phrase bonus: the query's words in order, when there is no OR.
+	words, simple := 0, true
+	for _, c := range q.Clauses {
+		if len(c) > 1 {
+			simple = false
+		}
+	}
+	if simple && len(p.clauses) > 0 {
+		text := ""
+		for _, c := range q.Clauses {
+			if text != "" {
+				text += " "
+			}
+			text += c[0].Text
+			words += len(terms(s.an.fold, c[0].Text))
+		}
+		onlyPhrase := len(q.Clauses) == 1 && q.Clauses[0][0].Phrase
+		if words >= 2 && !onlyPhrase {
+			p.phrase = text
+		}
+	}
+	if err := s.checkVocabulary(ctx, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// relaxable reports whether the query can be relaxed from all words to any.
+func (p *plan) relaxable() bool { return len(p.clauses) >= 2 }
+
+// textQuery returns the bleve query of the words: every clause must match
+// (any one when relaxed), the phrase bonus is optional, exclusions must not
+// match. The empty query matches every page.
+func (p *plan) textQuery(relaxed bool) query.Query {
+	if len(p.clauses) == 0 && len(p.q.Clauses) > 0 {
+		// Words, but none the analyzers keep: nothing can match. (A
+		// conjunction, because BooleanQuery drops a bare "match none".)
+		return bleve.NewConjunctionQuery(bleve.NewMatchNoneQuery())
+	}
+	if len(p.clauses) == 0 && len(p.excluded) == 0 {
+		return bleve.NewMatchAllQuery()
+	}
+	bq := bleve.NewBooleanQuery()
+	if len(p.clauses) == 0 {
+		bq.AddMust(bleve.NewMatchAllQuery())
+	} else {
+		cs := make([]query.Query, len(p.clauses))
+		for i, alts := range p.clauses {
+			cs[i] = p.clauseQuery(alts)
+		}
+		if relaxed {
+			d := bleve.NewDisjunctionQuery(cs...)
+			d.SetMin(1)
+			// A conjunction of one never collapses to bleve's "match
+			// none" searcher, which BooleanQuery would drop, turning the
+			// exclusions into a match-all.
+			bq.AddMust(bleve.NewConjunctionQuery(d))
+		} else {
+			bq.AddMust(bleve.NewConjunctionQuery(cs...))
+		}
+	}
+	if p.phrase != "" {
+		if pq := p.phraseQuery(p.phrase, boostPhrase); pq != nil {
+			bq.AddShould(pq)
+		}
+	}
+	for _, ti := range p.excluded {
+		if ti.Phrase {
+			if pq := p.phraseQuery(ti.Text, 1); pq != nil {
+				bq.AddMustNot(pq)
+			}
+			continue
+		}
+		bq.AddMustNot(p.exactQuery(ti.stems, ti.fold, 1))
+	}
+	return bq
+}
+
+// clauseQuery matches any of the alternatives of a clause.
+func (p *plan) clauseQuery(alts []*termInfo) query.Query {
+	qs := make([]query.Query, 0, len(alts))
+	for _, ti := range alts {
+		if ti.Phrase {
+			if pq := p.phraseQuery(ti.Text, 1); pq != nil {
+				qs = append(qs, pq)
+			}
+			continue
+		}
+		qs = append(qs, p.wordQuery(ti))
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	d := bleve.NewDisjunctionQuery(qs...)
+	d.SetMin(1)
+	return d
+}
+
+// wordQuery matches one word: its stems in the title and body fields of
+// every language, its exact form in the unstemmed title, and, with a low
+// weight, close spellings (typo tolerance).
+func (p *plan) wordQuery(ti *termInfo) query.Query {
+	exact := p.exactQuery(ti.stems, ti.fold, 1)
+	if ti.fuzz == 0 && len(ti.cands) == 0 {
+		return exact
+	}
+	var fuzzy []query.Query
+	if ti.fuzz > 0 {
+		for i, l := range missionsearch.Langs {
+			if f := ti.stemFuzz(i); f > 0 {
+				st := ti.stems[i][0]
+				fuzzy = append(fuzzy,
+					fuzzyTerm(index.TitleField(l), st, f, boostTitle),
+					fuzzyTerm(index.BodyField(l), st, f, boostBody))
+			}
+		}
+		fuzzy = append(fuzzy, fuzzyTerm(index.FieldTitleExact, ti.fold[0], ti.fuzz, boostTitleExact))
+	}
+	// Known words close to an unknown one, found in the unstemmed titles
+	// and searched like the word itself: "migratoin" → migration → migr.
+	for _, c := range ti.cands {
+		var stems [3][]string
+		for i := range missionsearch.Langs {
+			stems[i] = terms(p.s.an.lang[i], c)
+		}
+		fuzzy = append(fuzzy, p.exactQuery(stems, []string{c}, 1))
+	}
+	fq := bleve.NewDisjunctionQuery(fuzzy...)
+	fq.SetBoost(boostFuzzy)
+	return bleve.NewDisjunctionQuery(exact, fq)
+}
+
+// exactQuery matches the given terms in the title and body fields of each
+// language and in the unstemmed title. Several terms of one field must all
+// match (a word the analyzer splits, such as COVID-19).
+func (p *plan) exactQuery(stems [3][]string, fold []string, boost float64) query.Query {
+	var qs []query.Query
+	for i, l := range missionsearch.Langs {
+		if len(stems[i]) == 0 {
+			continue
+		}
+		qs = append(qs,
+			allTerms(index.TitleField(l), stems[i], boostTitle*boost),
+			allTerms(index.BodyField(l), stems[i], boostBody*boost))
+	}
+	if len(fold) > 0 {
+		qs = append(qs, allTerms(index.FieldTitleExact, fold, boostTitleExact*boost))
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// phraseQuery matches text as a phrase in the title and body fields of each
+// language where it has terms; nil when it has none anywhere.
+func (p *plan) phraseQuery(text string, boost float64) query.Query {
+	var qs []query.Query
+	for i, l := range missionsearch.Langs {
+		if len(p.s.an.lang[i].Analyze([]byte(text))) == 0 {
+			continue
+		}
+		for _, f := range []struct {
+			field string
+			boost float64
+		}{{index.TitleField(l), boostTitle}, {index.BodyField(l), boostBody}} {
+			pq := bleve.NewMatchPhraseQuery(text)
+			pq.SetField(f.field)
+			pq.Analyzer = index.AnalyzerFor(l)
+			pq.SetBoost(f.boost)
+			qs = append(qs, pq)
+		}
+	}
+	if len(qs) == 0 {
+		return nil
+	}
+	d := bleve.NewDisjunctionQuery(qs...)
+	d.SetBoost(boost)
+	return d
+}
+
+// allTerms matches documents whose field has every one of terms.
+func allTerms(field string, terms []string, boost float64) query.Query {
+	qs := make([]query.Query, len(terms))
+	for i, t := range terms {
+		tq := bleve.NewTermQuery(t)
+		tq.SetField(field)
+		tq.SetBoost(boost)
+		qs[i] = tq
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return bleve.NewConjunctionQuery(qs...)
+}
+
+func fuzzyTerm(field, term string, fuzziness int, boost float64) query.Query {
+	fq := bleve.NewFuzzyQuery(term)
+	fq.SetField(field)
+	fq.SetFuzziness(fuzziness)
+	fq.SetBoost(boost)
+	return fq
+}
+
+// hit converts a bleve hit, cutting its snippet.
+func (p *plan) hit(h *bsearch.DocumentMatch, scored bool) Hit {
+	pg := index.PageFromFields(h.ID, h.Fields)
+	out := Hit{
+		ID:        h.ID,
+		URL:       pg.URL,
+		Title:     pg.Title,
+		Published: pg.Published,
+		Updated:   pg.Updated,
+		Section:   pg.Section,
+		Lang:      pg.Lang,
+		Tags:      pg.Tags,
+	}
+	if out.Title == "" {
+		out.Title = pg.URL
+	}
+	if scored {
+		out.Score = h.Score
+	}
+	out.Snippet = snippet(pg.Body, pg.Description, p.matcher(pg.Lang))
+	return out
+}

@@ -1,0 +1,567 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"missionsearch"
+	"missionsearch/index"
+)
+
+// Sort orders of Request.Sort.
+const (
+	// SortRelevance orders hits by score, then newest first, then by id.
+	// It is the default when the query has words.
+	SortRelevance = "relevance"
+	// SortDate orders hits newest first (pages without a date last), then
+	// by id. It is the default when the query is empty.
+	SortDate = "date"
+)
+
+// Facet names: the keys of Result.Facets.
+const (
+	FacetSection = "section"
+	FacetYear    = "year"
+	FacetLang    = "lang"
+	FacetTag     = "tag"
+)
+
+// Limits of a request.
+const (
+	// DefaultSize is the number of hits per page when Request.Size is 0.
+	DefaultSize = 10
+	// MaxSize is the largest Request.Size.
+	MaxSize = 100
+	// MaxWindow is the largest Page×Size: deeper results are reached with
+	// Request.SearchAfter.
+	MaxWindow = 10000
+	// MaxFilterValues is the largest number of values of one filter.
+	MaxFilterValues = 20
+)
+
+// Request is one search: the words typed, the filters, the order and the
+// page wanted. The zero Request browses every page, newest first, ten at a
+// time.
+//
+// Filters of one kind are alternatives (OR) and kinds combine (AND): pages
+// of section "news" or "stories", and of year 2024. Blank filter values are
+// ignored.
+type Request struct {
+	// Query is the text typed by the user, in the language of ParseQuery.
+	Query string
+	// Sections, Years, Langs and Tags restrict the pages by their section,
+	// year (four digits, of the page's date), language ("fr", "en", "ar")
+	// and tags. At most MaxFilterValues values each.
+	Sections, Years, Langs, Tags []string
+	// From and To restrict the pages by date (published, else updated),
+	// both days included, in the time zone of the value; the zero time
+	// leaves that end open. Pages without a date are left out when either
+	// is set.
+	From, To time.Time
+	// Sort is SortRelevance, SortDate, or "" for the default (relevance with
+	// words, date without).
+	Sort string
+	// Page (from 1) and Size (1 to MaxSize, default DefaultSize) select the
+	// hits to return; 0 means the default. Page×Size may not exceed
+	// MaxWindow.
+	Page, Size int
+	// SearchAfter is Result.Next of the previous page: the hits that follow
+	// it are returned, however deep, and Page must be 0 or 1. The request
+	// must otherwise be the same as the one that gave the cursor.
+	SearchAfter string
+}
+
+// Hit is one page found.
+type Hit struct {
+	ID  string `json:"id"`
+	URL string `json:"url"`
+	// Title is plain text: escape it before putting it in HTML.
+	Title string `json:"title"`
+	// Snippet is safe HTML: escaped text of the page, about 200 characters,
+	// with the words that matched between <mark> and </mark>. It shows the
+	// passage of the body with the most query words, else the description,
+	// else the start of the body.
+	Snippet   string             `json:"snippet"`
+	Published time.Time          `json:"published,omitzero"`
+	Updated   time.Time          `json:"updated,omitzero"`
+	Section   string             `json:"section,omitempty"`
+	Lang      missionsearch.Lang `json:"lang"`
+	Tags      []string           `json:"tags"`
+	// Score is the relevance score; 0 when sorting by date.
+	Score float64 `json:"score"`
+}
+
+// FacetValue is one value of a facet with the number of pages that have it.
+type FacetValue struct {
+	Value string `json:"value"`
+	// Count is the number of matching pages with this value, computed with
+	// the filter of this facet itself left out (multi-select facets): the
+	// count is what the user gets by adding this value to the filter, or
+	// by choosing it alone when nothing of this facet is selected.
+	Count int `json:"count"`
+	// Selected is true when the value is one of the request's filters.
+	// Selected values are always listed, even with a count of 0.
+	Selected bool `json:"selected"`
+}
+
+// Result is the answer to a Request.
+type Result struct {
+	// Query is the query as understood, in ParseQuery's normal form
+	// (Query.String).
+	Query string `json:"query"`
+	// Total is the number of pages matching.
+	Total uint64 `json:"total"`
+	// Took is the time the search took.
+	Took time.Duration `json:"-"`
+	// Hits are the pages of the requested page of results.
+	Hits []Hit `json:"hits"`
+	// Facets maps FacetSection, FacetYear, FacetLang and FacetTag to their
+	// values: the most frequent first, except years (newest first). There
+	// are at most 20 sections, 30 years, 3 languages and 30 tags, plus the
+	// selected values.
+	Facets map[string][]FacetValue `json:"facets"`
+	// Relaxed is true when no page had all the words, so pages with any of
+	// them were returned instead.
+	Relaxed bool `json:"relaxed,omitempty"`
+	// DidYouMean is a corrected query when a word of the query is unknown
+	// to the index and a close known word gives results; "" otherwise.
+	DidYouMean string `json:"did_you_mean,omitempty"`
+	// Next is the cursor of the next page (see Request.SearchAfter), or ""
+	// when this is the last page.
+	Next string `json:"next,omitempty"`
+}
+
+// MarshalJSON encodes r as the JSON of GET /api/search, with Took as an
+// integer number of milliseconds, "took_ms".
+func (r Result) MarshalJSON() ([]byte, error) {
+	type plain Result
+	return json.Marshal(struct {
+		plain
+		TookMS int64 `json:"took_ms"`
+	}{plain(r), r.Took.Milliseconds()})
+}
+
+// Searcher runs searches over one bleve index. It is safe for concurrent
+// use; it holds no state of its own between calls.
+type Searcher struct {
+	idx bleve.Index
+	an  analyzers
+	err error
+}
+
+// New returns a Searcher over idx, an index built with index.NewMapping:
+// usually the alias of an *index.Live, so that a new build can be swapped
+// in under running searches. The Searcher does not own idx and never closes
+// it.
+func New(idx bleve.Index) *Searcher {
+	s := &Searcher{idx: idx}
+	s.an, s.err = newAnalyzers()
+	return s
+}
+
+// facetSpec describes one facet of Result.Facets.
+type facetSpec struct {
+	name, field string
+	size        int
+	values      func(*Request) []string
+}
+
+var facetSpecs = []facetSpec{
+	{FacetSection, index.FieldSection, 20, func(r *Request) []string { return r.Sections }},
+	{FacetYear, index.FieldYear, 30, func(r *Request) []string { return r.Years }},
+	{FacetLang, index.FieldLang, 3, func(r *Request) []string { return r.Langs }},
+	{FacetTag, index.FieldTags, 30, func(r *Request) []string { return r.Tags }},
+}
+
+var yearRE = regexp.MustCompile(`^[0-9]{4}$`)
+
+// normalize validates r and fills in its defaults.
+func (r Request) normalize() (Request, error) {
+	invalid := func(format string, args ...any) (Request, error) {
+		return r, missionsearch.Errorf(missionsearch.EINVALID, format, args...)
+	}
+	clean := func(name string, vs []string) ([]string, error) {
+		var out []string
+		for _, v := range vs {
+			v = strings.TrimSpace(v)
+			if v == "" || slices.Contains(out, v) {
+				continue
+			}
+			if utf8.RuneCountInString(v) > 200 {
+				return nil, missionsearch.Errorf(missionsearch.EINVALID, "A %s filter value is too long.", name)
+			}
+			out = append(out, v)
+		}
+		if len(out) > MaxFilterValues {
+			return nil, missionsearch.Errorf(missionsearch.EINVALID,
+				"Too many %s filters (%d). Please choose at most %d.", name, len(out), MaxFilterValues)
+		}
+		return out, nil
+	}
+	var err error
+	if r.Sections, err = clean("section", r.Sections); err != nil {
+		return r, err
+	}
+	if r.Years, err = clean("year", r.Years); err != nil {
+		return r, err
+	}
+	if r.Langs, err = clean("language", r.Langs); err != nil {
+		return r, err
+	}
+	if r.Tags, err = clean("tag", r.Tags); err != nil {
+		return r, err
+	}
+	for _, y := range r.Years {
+		if !yearRE.MatchString(y) {
+			return invalid("The year %q is not valid. Please write a year with four digits, like 2024.", y)
+		}
+	}
+	for _, l := range r.Langs {
+		if !missionsearch.Lang(l).Valid() {
+			return invalid("The language %q is not valid. Please choose fr, en or ar.", l)
+		}
+	}
+	for _, t := range []time.Time{r.From, r.To} {
+		if !t.IsZero() && (t.Year() < 1900 || t.Year() > 2200) {
+			return invalid("The date %s is out of range. Please choose a date between 1900 and 2200.", t.Format("2006-01-02"))
+		}
+	}
+	if !r.From.IsZero() && !r.To.IsZero() && dayStart(r.From).After(dayStart(r.To)) {
+		return invalid("The start date %s is after the end date %s. Please swap them.",
+			r.From.Format("2006-01-02"), r.To.Format("2006-01-02"))
+	}
+	switch r.Sort {
+	case "":
+		r.Sort = SortRelevance
+		if strings.TrimSpace(r.Query) == "" {
+			r.Sort = SortDate
+		}
+	case SortRelevance, SortDate:
+	default:
+		return invalid("The sort order %q is not valid. Please choose relevance or date.", r.Sort)
+	}
+	if r.Page == 0 {
+		r.Page = 1
+	}
+	if r.Size == 0 {
+		r.Size = DefaultSize
+	}
+	if r.Page < 1 {
+		return invalid("The page number %d is not valid. Pages start at 1.", r.Page)
+	}
+	if r.Size < 1 || r.Size > MaxSize {
+		return invalid("The page size %d is not valid. Please choose between 1 and %d results per page.", r.Size, MaxSize)
+	}
+	if r.Page > MaxWindow/r.Size {
+		return invalid("Page %d is too far. Please narrow your search, or use the export for more than %d results.", r.Page, MaxWindow)
+	}
+	if r.SearchAfter != "" && r.Page != 1 {
+		return invalid("A page number cannot be used with a cursor.")
+	}
+	return r, nil
+}
+
+// wrapErr adds op to err; an index that is not open (an empty alias
+// before the first build, or a closed index) is reported as EUNAVAILABLE.
+func wrapErr(op string, err error) error {
+	if errors.Is(err, bleve.ErrorAliasEmpty) || errors.Is(err, bleve.ErrorIndexClosed) {
+		return fmt.Errorf("%s: %w: %w", op, missionsearch.Errorf(missionsearch.EUNAVAILABLE,
+			"The search index is not ready. Please try again in a moment."), err)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// dayStart returns midnight at the start of t's day, in t's location.
+func dayStart(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+}
+
+// Search runs r and returns one page of results with facet counts. A bad
+// request gives an EINVALID *missionsearch.Error whose message can be shown
+// to the user; ctx bounds the whole search.
+func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
+	start := time.Now()
+	if s.err != nil {
+		return nil, s.err
+	}
+	r, err := r.normalize()
+	if err != nil {
+		return nil, err
+	}
+	q, err := ParseQuery(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	var after *cursor
+	if r.SearchAfter != "" {
+		if after, err = decodeCursor(r.SearchAfter, &r, q); err != nil {
+			return nil, err
+		}
+	}
+	p, err := s.plan(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+
+	out, err := s.run(ctx, &r, p.textQuery(false), after)
+	if err != nil {
+		return nil, err
+	}
+	relaxed := false
+	if out.total == 0 && p.relaxable() {
+		out2, err := s.run(ctx, &r, p.textQuery(true), after)
+		if err != nil {
+			return nil, err
+		}
+		if out2.total > 0 {
+			out, relaxed = out2, true
+		}
+	}
+
+	res := &Result{
+		Query:   q.String(),
+		Total:   out.total,
+		Hits:    make([]Hit, 0, len(out.hits)),
+		Facets:  out.facets,
+		Relaxed: relaxed,
+	}
+	for _, h := range out.hits {
+		res.Hits = append(res.Hits, p.hit(h, r.Sort == SortRelevance))
+	}
+	delivered := (r.Page-1)*r.Size + len(out.hits)
+	if after != nil {
+		delivered = after.N + len(out.hits)
+	}
+	if len(out.hits) == r.Size && uint64(delivered) < out.total {
+		res.Next = encodeCursor(&r, q, out.hits[len(out.hits)-1], delivered)
+	}
+	if p.correction != nil {
+		if res.DidYouMean, err = s.didYouMean(ctx, &r, p); err != nil {
+			return nil, err
+		}
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// outcome is what run found.
+type outcome struct {
+	total  uint64
+	hits   []*bsearch.DocumentMatch
+	facets map[string][]FacetValue
+}
+
+// filterQuery returns the filter of r for every facet but skip ("" keeps
+// them all), plus the date range, or nil when there is no filter.
+func filterQuery(r *Request, skip string) query.Query {
+	var fs []query.Query
+	for _, f := range facetSpecs {
+		if vs := f.values(r); len(vs) > 0 && f.name != skip {
+			fs = append(fs, anyTerm(f.field, vs))
+		}
+	}
+	if !r.From.IsZero() || !r.To.IsZero() {
+		var from, to time.Time
+		if !r.From.IsZero() {
+			from = dayStart(r.From)
+		}
+		if !r.To.IsZero() {
+			to = dayStart(r.To).AddDate(0, 0, 1)
+		}
+		yes, no := true, false
+		dq := bleve.NewDateRangeInclusiveQuery(from, to, &yes, &no)
+		dq.SetField(index.FieldDate)
+		fs = append(fs, dq)
+	}
+	switch len(fs) {
+	case 0:
+		return nil
+	case 1:
+		return fs[0]
+	}
+	return bleve.NewConjunctionQuery(fs...)
+}
+
+// anyTerm matches documents whose keyword field has any of values.
+func anyTerm(field string, values []string) query.Query {
+	qs := make([]query.Query, len(values))
+	for i, v := range values {
+		tq := bleve.NewTermQuery(v)
+		tq.SetField(field)
+		qs[i] = tq
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// filtered returns text restricted by filter (nil for none) without changing
+// the relevance scores.
+func filtered(text, filter query.Query) query.Query {
+	bq := bleve.NewBooleanQuery()
+	bq.AddMust(text)
+	if filter != nil {
+		bq.AddFilter(filter)
+	}
+	return bq
+}
+
+// sortOrder returns the bleve sort of a Request.Sort.
+func sortOrder(sort string) bsearch.SortOrder {
+	date := &bsearch.SortField{Field: index.FieldDate, Desc: true, Missing: bsearch.SortFieldMissingLast}
+	if sort == SortDate {
+		return bsearch.SortOrder{date, &bsearch.SortDocID{}}
+	}
+	return bsearch.SortOrder{&bsearch.SortScore{Desc: true}, date, &bsearch.SortDocID{}}
+}
+
+// run executes the hits search and the facet searches of r with the text
+// query text, concurrently: facets whose values are not filtered are
+// computed by the hits search itself; each facet with a selection gets a
+// search of its own, with its own filter left out (multi-select facets).
+func (s *Searcher) run(ctx context.Context, r *Request, text query.Query, after *cursor) (*outcome, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	main := bleve.NewSearchRequestOptions(filtered(text, filterQuery(r, "")), r.Size, (r.Page-1)*r.Size, false)
+	main.Fields = index.StoredFields()
+	main.SortByCustom(sortOrder(r.Sort))
+	if r.Sort == SortDate {
+		main.Score = bleve.ScoreNone
+	}
+	if after != nil {
+		main.SearchAfter = after.keys()
+	}
+	var own []facetSpec // facets that need a search of their own
+	for _, f := range facetSpecs {
+		if len(f.values(r)) == 0 {
+			main.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.size))
+		} else {
+			own = append(own, f)
+		}
+	}
+
+	out := &outcome{facets: make(map[string][]FacetValue, len(facetSpecs))}
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+			cancel()
+		}
+	}
+	for _, f := range own {
+		wg.Go(func() {
+			vs, err := s.ownFacet(ctx, r, text, f)
+			if err != nil {
+				fail(wrapErr("search: facets: "+f.name, err))
+				return
+			}
+			mu.Lock()
+			out.facets[f.name] = vs
+			mu.Unlock()
+		})
+	}
+	res, err := s.idx.SearchInContext(ctx, main)
+	if err != nil {
+		fail(wrapErr("search: hits", err))
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	out.total = res.Total
+	out.hits = res.Hits
+	for _, f := range facetSpecs {
+		if fr, ok := res.Facets[f.name]; ok {
+			out.facets[f.name] = facetValues(f, fr, nil, nil)
+		}
+	}
+	return out, nil
+}
+
+// ownFacet computes facet f over text and the filters of r other than f's
+// own, and counts the selected values that the facet did not list.
+func (s *Searcher) ownFacet(ctx context.Context, r *Request, text query.Query, f facetSpec) ([]FacetValue, error) {
+	others := filterQuery(r, f.name)
+	req := bleve.NewSearchRequestOptions(filtered(text, others), 0, 0, false)
+	req.Score = bleve.ScoreNone
+	req.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.size))
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	fr := res.Facets[f.name]
+	listed := map[string]bool{}
+	if fr != nil && fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			listed[t.Term] = true
+		}
+	}
+	counts := map[string]int{}
+	for _, v := range f.values(r) {
+		if listed[v] {
+			continue
+		}
+		// A selected value beyond the facet's size: count it alone.
+		filter := anyTerm(f.field, []string{v})
+		if others != nil {
+			filter = bleve.NewConjunctionQuery(others, filter)
+		}
+		cq := bleve.NewSearchRequestOptions(filtered(text, filter), 0, 0, false)
+		cq.Score = bleve.ScoreNone
+		cr, err := s.idx.SearchInContext(ctx, cq)
+		if err != nil {
+			return nil, err
+		}
+		counts[v] = int(cr.Total)
+	}
+	return facetValues(f, fr, f.values(r), counts), nil
+}
+
+// facetValues converts a bleve facet result, marking the selected values
+// and adding those it lacks with their counts.
+func facetValues(f facetSpec, fr *bsearch.FacetResult, selected []string, counts map[string]int) []FacetValue {
+	vs := []FacetValue{}
+	seen := map[string]bool{}
+	if fr != nil && fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			seen[t.Term] = true
+			vs = append(vs, FacetValue{Value: t.Term, Count: t.Count, Selected: slices.Contains(selected, t.Term)})
+		}
+	}
+	for _, v := range selected {
+		if !seen[v] {
+			vs = append(vs, FacetValue{Value: v, Count: counts[v], Selected: true})
+		}
+	}
+	slices.SortStableFunc(vs, func(a, b FacetValue) int {
+		if f.name == FacetYear {
+			return strings.Compare(b.Value, a.Value)
+		}
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	return vs
+}

@@ -1,0 +1,260 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	bindex "github.com/blevesearch/bleve_index_api"
+
+	"missionsearch"
+	"missionsearch/index"
+)
+
+// maxFuzzyEntries bounds the dictionary entries read for one word's
+// corrections.
+const maxFuzzyEntries = 1000
+
+// vocabulary answers questions about the terms of the index: whether a
+// term exists and which known words are close to an unknown one. It holds
+// an index reader (a snapshot) and must be closed.
+type vocabulary struct {
+	r  bindex.IndexReader
+	fz bindex.IndexReaderFuzzy
+}
+
+// openVocabulary returns a vocabulary of the index, or nil when the index
+// cannot provide one (not a scorch index, or an alias of several indexes):
+// spelling help is then simply off.
+func (s *Searcher) openVocabulary() *vocabulary {
+	adv, err := s.idx.Advanced()
+	if err != nil || adv == nil {
+		return nil
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil
+	}
+	fz, ok := r.(bindex.IndexReaderFuzzy)
+	if !ok {
+		r.Close()
+		return nil
+	}
+	return &vocabulary{r: r, fz: fz}
+}
+
+func (v *vocabulary) Close() error { return v.r.Close() }
+
+// count returns the number of documents with term in field.
+func (v *vocabulary) count(ctx context.Context, field, term string) (uint64, error) {
+	tfr, err := v.r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, err
+	}
+	defer tfr.Close()
+	return tfr.Count(), nil
+}
+
+// known reports whether the index has word ti: its unstemmed form in a
+// title, or all its stems in the title or body of some language.
+func (v *vocabulary) known(ctx context.Context, ti *termInfo) (bool, error) {
+	for _, t := range ti.fold {
+		if n, err := v.count(ctx, index.FieldTitleExact, t); err != nil || n > 0 {
+			return n > 0, err
+		}
+	}
+	for i, l := range missionsearch.Langs {
+		if len(ti.stems[i]) == 0 {
+			continue
+		}
+		all := true
+		for _, t := range ti.stems[i] {
+			nt, err := v.count(ctx, index.TitleField(l), t)
+			if err != nil {
+				return false, err
+			}
+			nb, err := v.count(ctx, index.BodyField(l), t)
+			if err != nil {
+				return false, err
+			}
+			if nt+nb == 0 {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// candidate is a known word close to an unknown one.
+type candidate struct {
+	term  string
+	dist  uint8
+	count uint64
+}
+
+// candidates returns up to n words of the unstemmed titles within
+// fuzziness edits of term, the closest first, then the most frequent.
+func (v *vocabulary) candidates(ctx context.Context, term string, fuzziness, n int) ([]string, error) {
+	fd, auto, err := v.fz.FieldDictFuzzyAutomaton(index.FieldTitleExact, term, fuzziness, "")
+	if err != nil {
+		return nil, err
+	}
+	defer fd.Close()
+	var cs []candidate
+	for i := 0; i < maxFuzzyEntries; i++ {
+		e, err := fd.Next()
+		if err != nil {
+			return nil, err
+		}
+		if e == nil {
+			break
+		}
+		if e.Term == term {
+			continue
+		}
+		_, d := auto.MatchAndDistance(e.Term)
+		c := candidate{term: e.Term, dist: d, count: e.Count}
+		if c.count == 0 { // some segment types do not report counts
+			if c.count, err = v.count(ctx, index.FieldTitleExact, e.Term); err != nil {
+				return nil, err
+			}
+		}
+		cs = append(cs, c)
+	}
+	slices.SortFunc(cs, func(a, b candidate) int {
+		if a.dist != b.dist {
+			return int(a.dist) - int(b.dist)
+		}
+		if a.count != b.count {
+			if a.count > b.count {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.term, b.term)
+	})
+	out := make([]string, 0, min(n, len(cs)))
+	for _, c := range cs[:min(n, len(cs))] {
+		out = append(out, c.term)
+	}
+	return out, nil
+}
+
+// checkVocabulary marks the unknown words of p, gives them corrections
+// from the titles' vocabulary, and records the spelling correction of the
+// query. Words of fewer than 4 letters, phrases and words the analyzers
+// split are left alone.
+func (s *Searcher) checkVocabulary(ctx context.Context, p *plan) error {
+	var words []*termInfo
+	for _, alts := range p.clauses {
+		for _, ti := range alts {
+			if !ti.Phrase && len(ti.fold) == 1 && utf8.RuneCountInString(ti.fold[0]) >= 4 {
+				words = append(words, ti)
+			}
+		}
+	}
+	if len(words) == 0 {
+		return nil
+	}
+	v := s.openVocabulary()
+	if v == nil {
+		return nil
+	}
+	defer v.Close()
+	for _, ti := range words {
+		ok, err := v.known(ctx, ti)
+		if err != nil {
+			return fmt.Errorf("search: vocabulary: %w", err)
+		}
+		if ok {
+			continue
+		}
+		ti.unknown = true
+		f := max(1, fuzziness(utf8.RuneCountInString(ti.fold[0])))
+		if ti.cands, err = v.candidates(ctx, ti.fold[0], f, maxCandidates); err != nil {
+			return fmt.Errorf("search: vocabulary: %w", err)
+		}
+		if len(ti.cands) > 0 {
+			if p.correction == nil {
+				p.correction = map[string]string{}
+			}
+			p.correction[ti.Text] = ti.cands[0]
+		}
+	}
+	return nil
+}
+
+// didYouMean returns the query with its unknown words corrected when that
+// query finds pages under the filters of r, else "".
+func (s *Searcher) didYouMean(ctx context.Context, r *Request, p *plan) (string, error) {
+	var q Query
+	for _, c := range p.q.Clauses {
+		var nc Clause
+		for _, t := range c {
+			if w, ok := p.correction[t.Text]; ok && !t.Phrase {
+				sf, err := s.surface(ctx, w)
+				if err != nil {
+					return "", err
+				}
+				t.Text = sf
+			}
+			nc = append(nc, t)
+		}
+		q.Clauses = append(q.Clauses, nc)
+	}
+	q.Excluded = p.q.Excluded
+	cp, err := s.plan(ctx, q)
+	if err != nil {
+		return "", err
+	}
+	req := bleve.NewSearchRequestOptions(filtered(cp.textQuery(false), filterQuery(r, "")), 0, 0, false)
+	req.Score = bleve.ScoreNone
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return "", wrapErr("search: did you mean", err)
+	}
+	if res.Total == 0 {
+		return "", nil
+	}
+	return q.String(), nil
+}
+
+// surface returns the written form of folded word w as it appears in a
+// title ("evenements" → "événements"), lower-cased; w itself when none is
+// found.
+func (s *Searcher) surface(ctx context.Context, w string) (string, error) {
+	tq := bleve.NewTermQuery(w)
+	tq.SetField(index.FieldTitleExact)
+	req := bleve.NewSearchRequestOptions(tq, 1, 0, false)
+	req.Score = bleve.ScoreNone
+	for _, l := range missionsearch.Langs {
+		req.Fields = append(req.Fields, index.TitleField(l))
+	}
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return "", wrapErr("search: did you mean", err)
+	}
+	for _, h := range res.Hits {
+		for _, f := range h.Fields {
+			title, _ := f.(string)
+			for _, tok := range s.an.fold.Analyze([]byte(title)) {
+				if string(tok.Term) == w {
+					word := title[tok.Start:tok.End]
+					if i := strings.LastIndexAny(word, "'’"); i >= 0 { // l'événement
+						_, n := utf8.DecodeRuneInString(word[i:])
+						word = word[i+n:]
+					}
+					return strings.ToLower(word), nil
+				}
+			}
+		}
+	}
+	return w, nil
+}
