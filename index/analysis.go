@@ -2,6 +2,7 @@ package index
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -57,7 +58,11 @@ func Fold(s string) string {
 var ligatures = strings.NewReplacer("œ", "oe", "Œ", "oe", "æ", "ae", "Æ", "ae")
 
 // foldTerm folds one lower-case term. ASCII terms, the common case, are
-// returned as they are without allocating.
+// returned as they are without allocating; terms whose only non-ASCII
+// letters are the accented Latin letters of foldTable (French, Spanish,
+// German...) are folded by table lookup; any other term goes through the
+// Unicode chain (NFD, remove non-spacing marks, NFC). The table gives
+// exactly what the chain gives (TestFoldTableMatchesChain).
 func foldTerm(term []byte) []byte {
 	ascii := true
 	for _, c := range term {
@@ -69,13 +74,71 @@ func foldTerm(term []byte) []byte {
 	if ascii {
 		return term
 	}
-	s := ligatures.Replace(string(term))
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	if out, ok := foldByTable(term); ok {
+		return out
+	}
+	return []byte(foldByChain(string(term)))
+}
+
+// foldTable maps the accented letters of Latin-1 and the ligatures to
+// their folded form.
+var foldTable = func() map[rune]string {
+	m := map[rune]string{'œ': "oe", 'Œ': "oe", 'æ': "ae", 'Æ': "ae"}
+	for _, group := range []string{
+		"aàáâãäå", "AÀÁÂÃÄÅ", "cç", "CÇ", "eèéêë", "EÈÉÊË", "iìíîï", "IÌÍÎÏ",
+		"nñ", "NÑ", "oòóôõö", "OÒÓÔÕÖ", "uùúûü", "UÙÚÛÜ", "yýÿ", "YÝŸ",
+	} {
+		rs := []rune(group)
+		for _, r := range rs[1:] {
+			m[r] = string(rs[0])
+		}
+	}
+	return m
+}()
+
+// foldByTable folds term when all its non-ASCII runes are in foldTable.
+func foldByTable(term []byte) ([]byte, bool) {
+	out := make([]byte, 0, len(term))
+	for i := 0; i < len(term); {
+		c := term[i]
+		if c < utf8.RuneSelf {
+			out = append(out, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(term[i:])
+		f, ok := foldTable[r]
+		if !ok {
+			return nil, false
+		}
+		// A combining mark after the letter (decomposed input) needs the
+		// full chain.
+		if i+n < len(term) && term[i+n] >= utf8.RuneSelf {
+			if r2, _ := utf8.DecodeRune(term[i+n:]); unicode.Is(unicode.Mn, r2) {
+				return nil, false
+			}
+		}
+		out = append(out, f...)
+		i += n
+	}
+	return out, true
+}
+
+// foldChains recycles the Unicode folding chains: building one allocates
+// several buffers.
+var foldChains = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
+
+func foldByChain(term string) string {
+	s := ligatures.Replace(term)
+	t := foldChains.Get().(transform.Transformer)
+	defer foldChains.Put(t)
 	out, _, err := transform.String(t, s)
 	if err != nil {
-		return []byte(s)
+		return s
 	}
-	return []byte(out)
+	return out
 }
 
 // foldFilter is the analysis.TokenFilter behind FoldFilterName.

@@ -111,7 +111,7 @@ func TestDemoEndToEnd(t *testing.T) {
 		if p.Section != a.Section {
 			t.Errorf("%s: section %q, want %q", a.Path, p.Section, a.Section)
 		}
-		if p.Lang != a.Lang {
+		if string(p.Lang) != a.Lang {
 			t.Errorf("%s: lang %q, want %q", a.Path, p.Lang, a.Lang)
 		}
 	}

@@ -1,0 +1,459 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"missionsearch"
+	"missionsearch/crawler/extract"
+)
+
+// DefaultUserAgent is the User-Agent header sent, and the agent matched
+// against robots.txt groups, when Config.UserAgent is empty.
+const DefaultUserAgent = "missionsearch/0.1 (+https://github.com/missionsearch)"
+
+// Defaults of the Config fields left zero.
+const (
+	DefaultConcurrency      = 4
+	DefaultMaxDepth         = 50
+	DefaultMaxBodyBytes     = 10 << 20
+	DefaultTimeout          = 30 * time.Second
+	DefaultRetries          = 2
+	DefaultRetryBackoff     = 500 * time.Millisecond
+	DefaultMaxRetryAfter    = 30 * time.Second
+	DefaultMaxPerPattern    = 1000
+	DefaultBoilerplatePages = 30
+)
+
+// Limits that are not configurable.
+const (
+	maxRedirects     = 10               // hops from the first URL of a chain
+	maxCrawlDelay    = 60 * time.Second // a larger robots.txt Crawl-delay is cut to this
+	maxQueryParams   = 3                // URLs with more query parameters are not crawled
+	maxSitemapBytes  = 50 << 20         // decompressed size of one sitemap (the protocol's limit)
+	maxSitemaps      = 500              // sitemap files fetched in one crawl
+	maxSitemapNest   = 3                // levels of sitemap indexes followed
+	learnBudgetBytes = 32 << 20         // raw HTML kept for boilerplate learning
+	flushTimeout     = 30 * time.Second // storing the learning pages after a cancel
+	progressEvery    = 200 * time.Millisecond
+)
+
+// Store is what the crawler needs from the crawl store; *store.Store
+// satisfies it. Its methods must be safe for concurrent use: the crawler's
+// workers call them in parallel. PutPage and PutState must be durable when
+// they return nil.
+//
+// When the Store also implements HashFinder, duplicate content is detected
+// across crawls; otherwise only within one crawl.
+type Store interface {
+	// State returns the crawl state stored for url; ok is false when none.
+	State(ctx context.Context, url string) (st missionsearch.CrawlState, ok bool, err error)
+	// PutPage stores p and the state of its URL (st.URL == p.URL).
+	PutPage(ctx context.Context, p *missionsearch.Page, st missionsearch.CrawlState) error
+	// PutState stores the state of a URL alone: a 304, a redirect, a gone
+	// page or a skipped URL.
+	PutState(ctx context.Context, st missionsearch.CrawlState) error
+}
+
+// HashFinder is an optional ability of a Store: finding a live page by the
+// ContentHash of its state, so that content reached under two URLs is
+// stored once.
+type HashFinder interface {
+	PageByHash(ctx context.Context, hash string) (id, url string, ok bool, err error)
+}
+
+// Config configures a crawl. Only Seeds is required; every other zero value
+// means the documented default.
+type Config struct {
+	// Seeds are the start URLs. Their hosts are in scope, and the
+	// crawler also reads each seed host's robots.txt sitemaps and
+	// /sitemap.xml. Seeds are fetched even when Include/Exclude reject them.
+	Seeds []string
+	// AllowedHosts are further hosts in scope ("host" or "host:port"; a
+	// bare host allows every port).
+	AllowedHosts []string
+	// Include, when not empty, restricts the crawl to normalised URLs
+	// matching at least one regexp; URLs matching any Exclude regexp are
+	// never crawled.
+	Include, Exclude []*regexp.Regexp
+	// MaxPages stops the crawl after this many page fetches (redirect hops
+	// count); 0 means no limit.
+	MaxPages int
+	// MaxDepth is the maximum number of links from a seed or sitemap entry
+	// (0 means DefaultMaxDepth, negative means no limit).
+	MaxDepth int
+	// Delay is the minimum time between the starts of two requests to one
+	// host; a robots.txt Crawl-delay raises it (up to 60s). 0 means none.
+	Delay time.Duration
+	// Concurrency is the number of parallel fetches (0 means
+	// DefaultConcurrency).
+	Concurrency int
+	// UserAgent is sent with every request and matched against robots.txt
+	// groups ("" means DefaultUserAgent).
+	UserAgent string
+	// MaxBodyBytes caps the (decompressed) size of a page; a larger page
+	// is skipped and its state recorded (0 means DefaultMaxBodyBytes).
+	MaxBodyBytes int64
+	// Timeout bounds one HTTP attempt, from the connection to the last
+	// byte of the body (0 means DefaultTimeout).
+	Timeout time.Duration
+	// Retries is the number of further attempts after a 5xx, a 429 or a
+	// network error or timeout (0 means DefaultRetries, negative means
+	// none).
+	Retries int
+	// RetryBackoff is the wait before the first retry, doubled at each
+	// further one (0 means DefaultRetryBackoff).
+	RetryBackoff time.Duration
+	// MaxRetryAfter is the longest 429/503 Retry-After the crawler waits
+	// for; a longer one makes the fetch fail (0 means DefaultMaxRetryAfter).
+	MaxRetryAfter time.Duration
+	// MaxPerPattern caps the URLs crawled per pattern, the URL with digit
+	// runs and query values abstracted (/fr/calendar?month=0): a defence
+	// against crawler traps (0 means DefaultMaxPerPattern, negative means
+	// no limit).
+	MaxPerPattern int
+	// BoilerplatePages is the number of first HTML pages the boilerplate
+	// is learned from (see the package documentation; 0 means
+	// DefaultBoilerplatePages, negative disables learning).
+	BoilerplatePages int
+	// Client, when set, sends the requests; the crawler uses a copy with
+	// redirects disabled. The default client refuses private and loopback
+	// addresses except those of the seed hosts; a custom client is
+	// trusted to apply its own rules.
+	Client *http.Client
+	// Logger receives the crawl's log (nil means discard).
+	Logger *slog.Logger
+	// Progress, when set, is called with the running totals at most every
+	// 200ms from one goroutine, and once more when Run ends.
+	Progress func(Stats)
+	// Extract tunes extraction. A Boilerplate function given here is
+	// combined (or) with the learned one.
+	Extract extract.Options
+}
+
+// Stats are the running totals of a crawl.
+type Stats struct {
+	// Fetched counts page URLs that got a final HTTP response (after
+	// retries), whatever its status.
+	Fetched int
+	// Stored counts pages written with PutPage (new or changed).
+	Stored int
+	// Unchanged counts 304 answers and pages whose content did not change.
+	Unchanged int
+	// Skipped counts URLs not stored by rule: robots.txt, non-HTML, too
+	// large, noindex, out-of-scope redirects, duplicates, unknown 404s.
+	Skipped int
+	// Errors counts failed fetches (network errors, 5xx after retries,
+	// other 4xx, unreadable pages).
+	Errors int
+	// Gone counts stored pages found gone (404, 410, redirected, noindex).
+	Gone int
+	// Queued is the number of URLs waiting in the frontier.
+	Queued int
+	// Elapsed is the time since Run started.
+	Elapsed time.Duration
+}
+
+// Crawler crawls one site configuration once. Create it with New and call
+// Run once; Changed is valid after Run.
+type Crawler struct {
+	cfg    Config
+	store  Store
+	hashes HashFinder // nil when the store cannot look up hashes
+	log    *slog.Logger
+	client *http.Client
+
+	seeds      []*url.URL
+	seedHosts  map[string]bool // host[:port] of every seed
+	trusted    map[string]bool // host names whose private addresses may be dialled
+	hostsExact map[string]bool // AllowedHosts entries with a port
+	hostsAny   map[string]bool // AllowedHosts entries without a port
+
+	started  atomic.Bool
+	begin    time.Time
+	front    *frontier
+	learn    *learner
+	abort    context.CancelCauseFunc // set by Run: stops the crawl with a cause
+	sitemaps atomic.Int64            // sitemap files queued (see maxSitemaps)
+
+	hostMu sync.Mutex
+	hosts  map[string]*host
+
+	mu      sync.Mutex
+	stats   Stats
+	updated map[string]bool // page IDs stored in this run
+	gone    map[string]bool // page IDs found gone in this run
+	runHash map[string]string
+}
+
+// New checks cfg and returns a crawler that stores into st. Bad seeds or
+// allowed hosts give an EINVALID *missionsearch.Error.
+func New(cfg Config, st Store) (*Crawler, error) {
+	if st == nil {
+		return nil, missionsearch.Errorf(missionsearch.EINVALID, "crawler: no store")
+	}
+	if len(cfg.Seeds) == 0 {
+		return nil, missionsearch.Errorf(missionsearch.EINVALID, "crawler: no seed URL")
+	}
+	cfg = withDefaults(cfg)
+	c := &Crawler{
+		cfg:        cfg,
+		store:      st,
+		log:        cfg.Logger,
+		seedHosts:  map[string]bool{},
+		trusted:    map[string]bool{},
+		hostsExact: map[string]bool{},
+		hostsAny:   map[string]bool{},
+		hosts:      map[string]*host{},
+		updated:    map[string]bool{},
+		gone:       map[string]bool{},
+		runHash:    map[string]string{},
+	}
+	c.hashes, _ = st.(HashFinder)
+	for _, s := range cfg.Seeds {
+		n, err := extract.NormalizeURL(strings.TrimSpace(s), nil)
+		if err != nil {
+			return nil, missionsearch.Errorf(missionsearch.EINVALID, "crawler: seed %q: %v", s, err)
+		}
+		u, err := url.Parse(n)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, missionsearch.Errorf(missionsearch.EINVALID, "crawler: seed %q: not an absolute http(s) URL", s)
+		}
+		c.seeds = append(c.seeds, u)
+		c.seedHosts[u.Host] = true
+		c.trusted[u.Hostname()] = true
+	}
+	for _, h := range cfg.AllowedHosts {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if h == "" || strings.ContainsAny(h, "/?#@ ") {
+			return nil, missionsearch.Errorf(missionsearch.EINVALID, "crawler: allowed host %q: want host or host:port", h)
+		}
+		if _, _, err := splitHostPort(h); err == nil {
+			c.hostsExact[h] = true
+		} else {
+			c.hostsAny[h] = true
+		}
+	}
+	c.client = c.newClient()
+	c.learn = newLearner(cfg.BoilerplatePages)
+	c.front = newFrontier(cfg.MaxPages, cfg.MaxPerPattern)
+	return c, nil
+}
+
+func withDefaults(cfg Config) Config {
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = DefaultConcurrency
+	}
+	if cfg.MaxDepth == 0 {
+		cfg.MaxDepth = DefaultMaxDepth
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Retries == 0 {
+		cfg.Retries = DefaultRetries
+	} else if cfg.Retries < 0 {
+		cfg.Retries = 0
+	}
+	if cfg.RetryBackoff <= 0 {
+		cfg.RetryBackoff = DefaultRetryBackoff
+	}
+	if cfg.MaxRetryAfter <= 0 {
+		cfg.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	if cfg.MaxPerPattern == 0 {
+		cfg.MaxPerPattern = DefaultMaxPerPattern
+	}
+	if cfg.BoilerplatePages == 0 {
+		cfg.BoilerplatePages = DefaultBoilerplatePages
+	}
+	if cfg.Delay < 0 {
+		cfg.Delay = 0
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return cfg
+}
+
+// Run crawls until the frontier is empty, MaxPages is reached or ctx is
+// done, and returns the totals. When ctx is cancelled the workers stop
+// promptly, the pages already fetched stay stored, and Run returns
+// ctx.Err() with the totals so far. A failing store write stops the crawl
+// and is returned. Run may be called only once.
+func (c *Crawler) Run(ctx context.Context) (Stats, error) {
+	if !c.started.CompareAndSwap(false, true) {
+		return Stats{}, errors.New("crawler: Run called twice")
+	}
+	c.begin = time.Now()
+	parent := ctx
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	c.abort = cancel
+
+	for _, u := range c.seeds {
+		if c.front.claim("host " + u.Host) {
+			c.front.push(task{kind: taskHost, url: u.Scheme + "://" + u.Host + "/"}, false)
+		}
+	}
+	for _, u := range c.seeds {
+		if c.front.claim(u.String()) {
+			c.front.push(task{kind: taskPage, url: u.String(), seed: true}, false)
+		}
+	}
+	stopWatch := context.AfterFunc(ctx, c.front.close)
+	defer stopWatch()
+
+	progressDone := make(chan struct{})
+	progressStop := make(chan struct{})
+	go func() {
+		defer close(progressDone)
+		if c.cfg.Progress == nil {
+			<-progressStop
+			return
+		}
+		tk := time.NewTicker(progressEvery)
+		defer tk.Stop()
+		for {
+			select {
+			case <-progressStop:
+				return
+			case <-tk.C:
+				c.cfg.Progress(c.snapshot())
+			}
+		}
+	}()
+
+	var wg sync.WaitGroup
+	for range c.cfg.Concurrency {
+		wg.Go(func() {
+			for {
+				t, ok := c.front.next()
+				if !ok {
+					return
+				}
+				c.handle(ctx, t)
+				c.front.done()
+			}
+		})
+	}
+	wg.Wait()
+
+	// Pages still kept for boilerplate learning are stored now, even
+	// after a cancel: they were fetched and must not be lost.
+	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), flushTimeout)
+	c.flushLearning(fctx)
+	fcancel()
+
+	close(progressStop)
+	<-progressDone
+	stats := c.snapshot()
+	if c.cfg.Progress != nil {
+		c.cfg.Progress(stats)
+	}
+	c.log.Info("crawl done", "fetched", stats.Fetched, "stored", stats.Stored, "unchanged", stats.Unchanged,
+		"skipped", stats.Skipped, "errors", stats.Errors, "gone", stats.Gone, "elapsed", stats.Elapsed)
+	if err := parent.Err(); err != nil {
+		return stats, err
+	}
+	if err := context.Cause(ctx); err != nil {
+		return stats, err
+	}
+	return stats, nil
+}
+
+// Changed returns the IDs of the pages stored (new or changed) and of the
+// pages found gone during Run, each sorted, for the incremental index
+// update. A page is in at most one list: the one of its last outcome.
+func (c *Crawler) Changed() (updated, gone []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id := range c.updated {
+		updated = append(updated, id)
+	}
+	for id := range c.gone {
+		gone = append(gone, id)
+	}
+	slices.Sort(updated)
+	slices.Sort(gone)
+	return updated, gone
+}
+
+// snapshot returns the totals now.
+func (c *Crawler) snapshot() Stats {
+	c.mu.Lock()
+	s := c.stats
+	c.mu.Unlock()
+	s.Queued = c.front.len()
+	if !c.begin.IsZero() {
+		s.Elapsed = time.Since(c.begin)
+	}
+	return s
+}
+
+// count applies f to the totals under the lock.
+func (c *Crawler) count(f func(s *Stats)) {
+	c.mu.Lock()
+	f(&c.stats)
+	c.mu.Unlock()
+}
+
+func (c *Crawler) markUpdated(id string) {
+	c.mu.Lock()
+	c.stats.Stored++
+	c.updated[id] = true
+	delete(c.gone, id)
+	c.mu.Unlock()
+}
+
+func (c *Crawler) markGone(id string) {
+	c.mu.Lock()
+	c.stats.Gone++
+	c.gone[id] = true
+	delete(c.updated, id)
+	c.mu.Unlock()
+}
+
+// fatal stops the crawl because of err (a store failure).
+func (c *Crawler) fatal(err error) {
+	c.log.Error("crawler: stopping", "err", err)
+	c.abort(err)
+}
+
+// handle runs one task, recovering from a panic so that one hostile page
+// cannot end the crawl.
+func (c *Crawler) handle(ctx context.Context, t task) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.count(func(s *Stats) { s.Errors++ })
+			c.log.Error("crawler: panic while handling URL", "url", t.url, "panic", fmt.Sprint(r))
+		}
+	}()
+	if ctx.Err() != nil {
+		return
+	}
+	switch t.kind {
+	case taskHost:
+		c.initHost(ctx, t)
+	case taskSitemap:
+		c.crawlSitemap(ctx, t)
+	default:
+		c.crawlPage(ctx, t)
+	}
+}

@@ -1,0 +1,57 @@
+// Package crawler fetches a mission website and turns its HTML pages into
+// missionsearch.Page records in a crawl store.
+//
+// It owns everything about fetching: robots.txt (Disallow/Allow for its
+// user agent, Crawl-delay, Sitemap lines), sitemaps and sitemap indexes
+// (gzip too), scope (the seed hosts plus Config.AllowedHosts, Include and
+// Exclude regexps), URL normalisation (extract.NormalizeURL), canonical
+// URLs, redirects followed by hand, per-host politeness, retries with
+// exponential backoff, 429 Retry-After, conditional GET (ETag and
+// Last-Modified), body caps, trap defences (depth, query shape, calendar
+// parameters, pages per URL pattern), duplicate content, and a refusal to
+// connect to private or loopback addresses other than the seed hosts'.
+// Turning one HTML document into a Page is crawler/extract's job.
+//
+// # Boilerplate learning
+//
+// Menus, footers and sidebars that extract's structural rules miss are
+// learned from the site itself, in two phases. The crawler keeps the raw
+// HTML of the first Config.BoilerplatePages HTML pages (30 by default,
+// at most 32 MiB in all) in memory while following their links. When it
+// has them (or when the crawl ends earlier) it counts the distinct text
+// blocks of their main content, per language and overall, and learns as
+// boilerplate every block found on at least 30% of the pages of a group
+// of at least 5 pages, and on at least 3 of them. It then extracts and
+// stores the kept pages, and extracts every later page, with that set as
+// extract.Options.Boilerplate. Storing the first pages is thus delayed
+// until the set is learned; every later page is stored as soon as it is
+// fetched. The set is never changed afterwards, so every page of one
+// crawl is extracted with the same rules. Re-extracting every page at the
+// end of the crawl was rejected: it would need all the HTML at once, or a
+// second pass over the network.
+//
+// # Recrawls
+//
+// A URL with a stored CrawlState is fetched with If-None-Match and
+// If-Modified-Since; a 304 counts as Unchanged and only refreshes the
+// state. A 200 whose extracted body has the content hash already stored
+// for the URL also counts as Unchanged. A 404 or 410, a redirect, or a
+// noindex page marks a previously stored page gone. Seeds are always
+// fetched without validators, so that a recrawl discovers new links from
+// them even when the server supports conditional GET; the links of other
+// pages answering 304 are not followed again (their targets are reached
+// from listings and sitemaps).
+//
+// A redirect is recorded as the CrawlState of its source URL (Status 301,
+// 302, 303, 307 or 308; CrawlState has no field for the target, which is
+// logged) and its target is crawled like a link of the same depth, within
+// scope only, for at most 10 hops; a loop ends at the first URL seen twice.
+//
+// Every page is stored with Store.PutPage as soon as it is extracted (see
+// above for the first ones), so a cancelled crawl keeps what it fetched
+// and the next one resumes through conditional requests.
+//
+// crawler imports only the root package, crawler/extract, the robots.txt
+// parser and the standard library; it never imports store, index, search
+// or server. *store.Store satisfies Store.
+package crawler

@@ -1,0 +1,157 @@
+package crawler
+
+import (
+	"sync"
+)
+
+// taskKind says what a task fetches.
+type taskKind uint8
+
+const (
+	taskPage    taskKind = iota // an HTML page (or whatever the URL turns out to be)
+	taskSitemap                 // a sitemap or sitemap index
+	taskHost                    // a seed host's robots.txt, then its sitemaps
+)
+
+// task is one unit of work of the frontier.
+type task struct {
+	kind  taskKind
+	url   string // normalised
+	depth int    // links from a seed (pages) or sitemap nesting (sitemaps)
+	hops  int    // redirects followed to reach url
+	seed  bool   // a Config.Seeds URL: fetched without validators
+}
+
+// frontier is the crawl's queue and its memory of URLs already seen. It
+// ends when it is closed or when it is empty with no task in flight.
+// Its methods are safe for concurrent use.
+type frontier struct {
+	mu       sync.Mutex
+	cond     *sync.Cond
+	queue    []task // queue[head:] are waiting
+	head     int
+	inflight int
+	closed   bool
+
+	maxPages   int // page tasks handed out at most (0: no limit)
+	dispatched int
+	maxPattern int // URLs admitted per pattern (<0: no limit)
+	seen       map[string]struct{}
+	patterns   map[string]int
+}
+
+func newFrontier(maxPages, maxPattern int) *frontier {
+	f := &frontier{
+		maxPages:   maxPages,
+		maxPattern: maxPattern,
+		seen:       map[string]struct{}{},
+		patterns:   map[string]int{},
+	}
+	f.cond = sync.NewCond(&f.mu)
+	return f
+}
+
+// claim marks key as seen and reports whether it was new.
+func (f *frontier) claim(key string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.seen[key]; ok {
+		return false
+	}
+	f.seen[key] = struct{}{}
+	return true
+}
+
+// admitPattern counts one more URL of pattern and reports whether the
+// pattern is still within its budget.
+func (f *frontier) admitPattern(pattern string) bool {
+	if f.maxPattern < 0 {
+		return true
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.patterns[pattern] >= f.maxPattern {
+		return false
+	}
+	f.patterns[pattern]++
+	return true
+}
+
+// push adds t to the back of the queue, or to the front when urgent (a
+// redirect target, so that chains resolve quickly).
+func (f *frontier) push(t task, urgent bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return
+	}
+	if urgent && f.head > 0 {
+		f.head--
+		f.queue[f.head] = t
+	} else if urgent {
+		f.queue = append([]task{t}, f.queue...)
+	} else {
+		f.queue = append(f.queue, t)
+	}
+	f.cond.Signal()
+}
+
+// next waits for a task and returns it, or returns false when the crawl
+// is over. Every task returned must be followed by a call to done.
+func (f *frontier) next() (task, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for {
+		if f.closed {
+			return task{}, false
+		}
+		if f.head < len(f.queue) {
+			t := f.queue[f.head]
+			f.queue[f.head] = task{}
+			f.head++
+			if f.head > 1024 && f.head*2 > len(f.queue) {
+				f.queue = append([]task(nil), f.queue[f.head:]...)
+				f.head = 0
+			}
+			if t.kind == taskPage && f.maxPages > 0 {
+				if f.dispatched >= f.maxPages {
+					continue // over the page budget: dropped
+				}
+				f.dispatched++
+			}
+			f.inflight++
+			return t, true
+		}
+		if f.inflight == 0 {
+			f.closed = true
+			f.cond.Broadcast()
+			return task{}, false
+		}
+		f.cond.Wait()
+	}
+}
+
+// done records the end of a task returned by next.
+func (f *frontier) done() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.inflight--
+	if f.inflight == 0 && f.head >= len(f.queue) {
+		f.cond.Broadcast()
+	}
+}
+
+// close ends the crawl: next returns false from now on.
+func (f *frontier) close() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.closed = true
+	f.cond.Broadcast()
+}
+
+// len is the number of waiting tasks.
+func (f *frontier) len() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.queue) - f.head
+}

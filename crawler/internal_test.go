@@ -1,0 +1,101 @@
+package crawler
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"missionsearch"
+)
+
+func TestTrapReason(t *testing.T) {
+	for raw, trap := range map[string]bool{
+		"http://h/fr/news":                     false,
+		"http://h/fr/news?page=3":              false,
+		"http://h/search?a=1&b=2&c=3":          false,
+		"http://h/search?a=1&b=2&c=3&d=4":      true,
+		"http://h/fr/calendar?month=4":         true,
+		"http://h/agenda?Mois=4":               true,
+		"http://h/agenda?d=2024-05":            true,
+		"http://h/agenda?d=20240531":           true,
+		"http://h/fr/news?page=12":             false,
+		"http://h/fr/tags/x?page=2&sort=title": false,
+	} {
+		u, _ := url.Parse(raw)
+		if got := trapReason(u) != ""; got != trap {
+			t.Errorf("trapReason(%s) = %q, want trap %v", raw, trapReason(u), trap)
+		}
+	}
+}
+
+func TestPattern(t *testing.T) {
+	for raw, want := range map[string]string{
+		"http://h/fr/news?page=3":        "h/fr/news?page=",
+		"http://h/archive/2024/05":       "h/archive/0/0",
+		"http://h/x?b=2&a=1":             "h/x?a=&b=",
+		"http://h:8080/fr/node/123/edit": "h:8080/fr/node/0/edit",
+	} {
+		u, _ := url.Parse(raw)
+		if got := pattern(u); got != want {
+			t.Errorf("pattern(%s) = %q, want %q", raw, got, want)
+		}
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	for v, want := range map[string]time.Duration{
+		"":                              0,
+		"5":                             5 * time.Second,
+		"-3":                            0,
+		"soon":                          0,
+		"Wed, 01 May 2024 12:00:30 GMT": 30 * time.Second,
+		"Wed, 01 May 2024 11:00:00 GMT": 0,
+	} {
+		if got := parseRetryAfter(v, now); got != want {
+			t.Errorf("parseRetryAfter(%q) = %v, want %v", v, got, want)
+		}
+	}
+}
+
+func TestRobotsTag(t *testing.T) {
+	h := http.Header{}
+	h.Add("X-Robots-Tag", "googlebot: noarchive, NoIndex")
+	if !robotsTag(h, "noindex") || robotsTag(h, "nofollow") {
+		t.Errorf("robotsTag misreads %v", h)
+	}
+	h = http.Header{"X-Robots-Tag": {"none"}}
+	if !robotsTag(h, "noindex") || !robotsTag(h, "nofollow") {
+		t.Errorf("none means noindex and nofollow")
+	}
+}
+
+func TestLearnBoilerplate(t *testing.T) {
+	var pages []*pageFetch
+	for i := range 10 {
+		blocks := []string{"Texte propre " + string(rune('a'+i)), "Partager  cet article"}
+		if i < 2 {
+			blocks = append(blocks, "Bloc rare") // on 20% of the pages: kept
+		}
+		if i < 4 {
+			blocks = append(blocks, "Bloc fréquent") // on 40%: learned
+		}
+		lang := "fr"
+		if i >= 8 {
+			lang = "en"
+			blocks = append(blocks, "Share") // on both English pages only: too few
+		}
+		pages = append(pages, &pageFetch{blocks: blocks, lang: missionLang(lang)})
+	}
+	set := learnBoilerplate(pages)
+	in := func(b string) bool { _, ok := set[blockHash(b)]; return ok }
+	if !in("Partager cet article") || !in("Bloc fréquent") {
+		t.Errorf("frequent blocks not learned")
+	}
+	if in("Bloc rare") || in("Texte propre a") || in("Share") {
+		t.Errorf("rare blocks learned")
+	}
+}
+
+func missionLang(s string) missionsearch.Lang { return missionsearch.Lang(s) }

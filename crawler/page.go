@@ -1,0 +1,418 @@
+package crawler
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"missionsearch"
+	"missionsearch/crawler/extract"
+)
+
+// pageFetch is one fetched HTML page on its way to the store.
+type pageFetch struct {
+	t        task
+	u        *url.URL
+	resp     *response
+	st       missionsearch.CrawlState // the state of t.url from this response
+	prev     missionsearch.CrawlState // the stored state of t.url
+	hasPrev  bool
+	followed bool   // links already queued
+	storeURL string // where the page is stored; "" until decided
+	dupCanon bool   // its canonical URL is crawled on its own: not stored
+
+	// for boilerplate learning
+	blocks []string
+	lang   missionsearch.Lang
+}
+
+// isHTML reports whether a media type is extracted.
+func isHTML(mt string) bool {
+	return mt == "text/html" || mt == "application/xhtml+xml"
+}
+
+// crawlPage fetches one page URL and records the outcome.
+func (c *Crawler) crawlPage(ctx context.Context, t task) {
+	u, err := url.Parse(t.url)
+	if err != nil {
+		return
+	}
+	h := c.host(u)
+	if !c.allowed(ctx, h, u) {
+		if ctx.Err() == nil {
+			c.count(func(s *Stats) { s.Skipped++ })
+			c.log.Debug("disallowed by robots.txt", "url", t.url)
+		}
+		return
+	}
+	prev, hasPrev, err := c.store.State(ctx, t.url)
+	if err != nil {
+		if ctx.Err() == nil {
+			c.fatal(fmt.Errorf("crawler: read the state of %s: %w", t.url, err))
+		}
+		return
+	}
+	hdr := http.Header{}
+	if hasPrev && !prev.Gone && !t.seed {
+		if prev.ETag != "" {
+			hdr.Set("If-None-Match", prev.ETag)
+		}
+		if prev.LastModified != "" {
+			hdr.Set("If-Modified-Since", prev.LastModified)
+		}
+	}
+	resp, err := c.fetch(ctx, h, t.url, hdr, c.cfg.MaxBodyBytes, isHTML)
+	if err != nil {
+		if ctx.Err() == nil {
+			c.count(func(s *Stats) { s.Errors++ })
+			c.log.Warn("fetch failed", "url", t.url, "err", err)
+		}
+		return
+	}
+	c.count(func(s *Stats) { s.Fetched++ })
+	now := time.Now().UTC()
+	p := &pageFetch{t: t, u: u, resp: resp, prev: prev, hasPrev: hasPrev,
+		st: missionsearch.CrawlState{
+			URL: t.url, ETag: resp.header.Get("ETag"), LastModified: resp.header.Get("Last-Modified"),
+			FirstSeen: now, LastSeen: now, Status: resp.status,
+		}}
+	c.log.Debug("fetched", "url", t.url, "status", resp.status, "bytes", len(resp.body))
+	switch {
+	case isRedirect(resp.status):
+		c.redirected(ctx, p)
+	case resp.status == http.StatusNotModified && hasPrev:
+		st := prev
+		st.LastSeen, st.Status = now, resp.status
+		if c.putState(ctx, st) {
+			c.count(func(s *Stats) { s.Unchanged++ })
+		}
+	case resp.status == http.StatusNotFound || resp.status == http.StatusGone:
+		if !hasPrev || prev.Gone {
+			c.count(func(s *Stats) { s.Skipped++ })
+			c.log.Debug("not found", "url", t.url, "status", resp.status)
+			return
+		}
+		c.markStateGone(ctx, p)
+		c.log.Info("gone", "url", t.url, "status", resp.status)
+	case resp.status >= 200 && resp.status <= 299:
+		switch {
+		case !isHTML(resp.contentType):
+			c.skip(ctx, p, "not HTML", "content_type", resp.contentType)
+		case resp.tooBig:
+			c.skip(ctx, p, "page too large", "max_bytes", c.cfg.MaxBodyBytes)
+		default:
+			c.gotHTML(ctx, p)
+		}
+	default:
+		c.count(func(s *Stats) { s.Errors++ })
+		c.log.Warn("fetch answered an error", "url", t.url, "status", resp.status)
+	}
+}
+
+// skip records p's state without a page and counts it skipped.
+func (c *Crawler) skip(ctx context.Context, p *pageFetch, why string, attrs ...any) {
+	if c.putState(ctx, p.st) {
+		c.count(func(s *Stats) { s.Skipped++ })
+		c.log.Info("skipped: "+why, append([]any{"url", p.t.url}, attrs...)...)
+	}
+}
+
+// markStateGone records that the page stored under p's URL left the site.
+func (c *Crawler) markStateGone(ctx context.Context, p *pageFetch) {
+	st := p.prev
+	st.Gone, st.Status = true, p.resp.status
+	st.ETag, st.LastModified = "", ""
+	if !c.putState(ctx, st) {
+		return
+	}
+	if p.prev.ContentHash != "" { // a page was stored, not only a state
+		c.markGone(missionsearch.PageID(p.t.url))
+	} else {
+		c.count(func(s *Stats) { s.Skipped++ })
+	}
+}
+
+// putState stores st; a failure stops the crawl. It reports success.
+func (c *Crawler) putState(ctx context.Context, st missionsearch.CrawlState) bool {
+	if err := c.store.PutState(ctx, st); err != nil {
+		if ctx.Err() == nil {
+			c.fatal(fmt.Errorf("crawler: store the state of %s: %w", st.URL, err))
+		}
+		return false
+	}
+	return true
+}
+
+// redirected records a redirect and queues its target (first in line)
+// when it is in scope and new. A page stored under the source URL is gone.
+func (c *Crawler) redirected(ctx context.Context, p *pageFetch) {
+	loc := p.resp.header.Get("Location")
+	target, err := extract.NormalizeURL(loc, p.u)
+	if p.hasPrev && !p.prev.Gone && p.prev.ContentHash != "" {
+		c.markStateGone(ctx, p)
+	} else {
+		st := p.st
+		st.ETag, st.LastModified = "", ""
+		if !c.putState(ctx, st) {
+			return
+		}
+	}
+	if err != nil {
+		c.count(func(s *Stats) { s.Errors++ })
+		c.log.Warn("redirect to a bad location", "url", p.t.url, "location", loc)
+		return
+	}
+	c.log.Debug("redirect", "url", p.t.url, "status", p.resp.status, "to", target)
+	tu, err := url.Parse(target)
+	switch {
+	case err != nil || !c.inScope(tu):
+		c.count(func(s *Stats) { s.Skipped++ })
+		c.log.Info("skipped: redirect out of scope", "url", p.t.url, "to", target)
+	case target == p.t.url:
+		c.count(func(s *Stats) { s.Errors++ })
+		c.log.Warn("redirect loop", "url", p.t.url)
+	case p.t.hops+1 > maxRedirects:
+		c.count(func(s *Stats) { s.Errors++ })
+		c.log.Warn("too many redirects", "url", p.t.url, "to", target, "hops", p.t.hops+1)
+	default:
+		// A target already seen was or will be crawled on its own; that is
+		// also how a loop ends.
+		c.enqueue(target, nil, p.t.depth, p.t.hops+1, true)
+	}
+}
+
+// gotHTML extracts and stores an HTML page, first keeping it for
+// boilerplate learning while the crawler is learning.
+//
+// A page fetched is stored even when ctx is cancelled meanwhile: the
+// store writes use a context detached from ctx, bounded by flushTimeout,
+// and take milliseconds.
+func (c *Crawler) gotHTML(ctx context.Context, p *pageFetch) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flushTimeout)
+	defer cancel()
+	bp, done := c.learn.state()
+	if !done {
+		res, err := c.extract(p, nil)
+		if err != nil {
+			c.count(func(s *Stats) { s.Errors++ })
+			c.log.Warn("extract failed", "url", p.t.url, "err", err)
+			return
+		}
+		c.resolveCanonical(p, res)
+		c.follow(p, res)
+		p.blocks, p.lang = res.Blocks, res.Page.Lang
+		kept, flush, fbp := c.learn.add(p)
+		if len(flush) > 0 {
+			c.log.Info("boilerplate learned", "pages", len(flush), "blocks", c.learn.size())
+		}
+		if kept {
+			for _, q := range flush {
+				c.process(ctx, q, fbp)
+			}
+			return
+		}
+		bp, _ = c.learn.state()
+	}
+	c.process(ctx, p, bp)
+}
+
+// flushLearning ends learning and stores the pages it still kept.
+func (c *Crawler) flushLearning(ctx context.Context) {
+	flush, bp := c.learn.finish()
+	if len(flush) > 0 {
+		c.log.Info("boilerplate learned", "pages", len(flush), "blocks", c.learn.size())
+	}
+	for _, p := range flush {
+		c.process(ctx, p, bp)
+	}
+}
+
+// extract runs extract.Extract on p's body with the learned boilerplate
+// predicate bp (nil: none) combined with the configured one.
+func (c *Crawler) extract(p *pageFetch, bp func(string) bool) (*extract.Result, error) {
+	opts := c.cfg.Extract
+	if user := opts.Boilerplate; user != nil && bp != nil {
+		opts.Boilerplate = func(b string) bool { return user(b) || bp(b) }
+	} else if bp != nil {
+		opts.Boilerplate = bp
+	}
+	ct := p.resp.header.Get("Content-Type")
+	return extract.Extract(bytes.NewReader(p.resp.body), p.u, ct, opts)
+}
+
+// resolveCanonical decides, once, under which URL p is stored: its
+// canonical URL when that is in scope and not seen yet (it is then marked
+// seen, so never fetched), else its own URL. When the canonical URL is
+// already seen it is crawled on its own and p is not stored.
+func (c *Crawler) resolveCanonical(p *pageFetch, res *extract.Result) {
+	if p.storeURL != "" || p.dupCanon {
+		return
+	}
+	p.storeURL = p.t.url
+	if res.Canonical == "" || res.Canonical == p.t.url {
+		return
+	}
+	cu, err := url.Parse(res.Canonical)
+	if err != nil || !c.inScope(cu) {
+		return // never leave scope through a canonical link
+	}
+	if !c.front.claim(res.Canonical) {
+		p.dupCanon = true
+		return
+	}
+	p.storeURL = res.Canonical
+}
+
+// follow queues the links of a page unless it asks not to.
+func (c *Crawler) follow(p *pageFetch, res *extract.Result) {
+	if p.followed {
+		return
+	}
+	p.followed = true
+	if res.NoFollow || robotsTag(p.resp.header, "nofollow") {
+		return
+	}
+	for _, l := range res.Links {
+		c.enqueue(l, nil, p.t.depth+1, 0, false)
+	}
+}
+
+// robotsTag reports whether an X-Robots-Tag header has the directive (or
+// "none", which means both noindex and nofollow).
+func robotsTag(h http.Header, directive string) bool {
+	for _, v := range h.Values("X-Robots-Tag") {
+		for f := range strings.SplitSeq(strings.ToLower(v), ",") {
+			f = strings.TrimSpace(f)
+			if i := strings.LastIndexByte(f, ':'); i >= 0 { // "googlebot: noindex"
+				f = strings.TrimSpace(f[i+1:])
+			}
+			if f == directive || f == "none" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// process extracts p with bp and stores the page under its canonical URL,
+// unless it is noindex, a copy of a page crawled on its own, unchanged or a
+// duplicate.
+func (c *Crawler) process(ctx context.Context, p *pageFetch, bp func(string) bool) {
+	res, err := c.extract(p, bp)
+	if err != nil {
+		c.count(func(s *Stats) { s.Errors++ })
+		c.log.Warn("extract failed", "url", p.t.url, "err", err)
+		return
+	}
+	c.resolveCanonical(p, res)
+	c.follow(p, res)
+	if res.NoIndex || robotsTag(p.resp.header, "noindex") {
+		if p.hasPrev && !p.prev.Gone && p.prev.ContentHash != "" {
+			c.markStateGone(ctx, p)
+			return
+		}
+		c.skip(ctx, p, "noindex")
+		return
+	}
+
+	if p.dupCanon {
+		c.skip(ctx, p, "its canonical URL is crawled on its own", "canonical", res.Canonical)
+		return
+	}
+	storeURL := p.storeURL
+	now := p.st.LastSeen
+	page := res.Page
+	page.URL, page.ID, page.FetchedAt = storeURL, missionsearch.PageID(storeURL), now
+	if page.Tags == nil {
+		page.Tags = []string{}
+	}
+	sum := sha256.Sum256([]byte(page.Body))
+	hash := hex.EncodeToString(sum[:])
+
+	prev, hasPrev := p.prev, p.hasPrev
+	if storeURL != p.t.url {
+		// The validators belong to the URL fetched: keep them there, so that
+		// the next crawl asks it conditionally.
+		if !c.putState(ctx, p.st) {
+			return
+		}
+		if prev, hasPrev, err = c.store.State(ctx, storeURL); err != nil {
+			if ctx.Err() == nil {
+				c.fatal(fmt.Errorf("crawler: read the state of %s: %w", storeURL, err))
+			}
+			return
+		}
+	}
+	st := missionsearch.CrawlState{URL: storeURL, ContentHash: hash, FirstSeen: now, LastSeen: now, Status: p.st.Status}
+	if storeURL == p.t.url {
+		st.ETag, st.LastModified = p.st.ETag, p.st.LastModified
+	}
+	if hasPrev && !prev.Gone && prev.ContentHash == hash {
+		st.FirstSeen = prev.FirstSeen
+		if c.putState(ctx, st) {
+			c.claimHash(hash, storeURL)
+			c.count(func(s *Stats) { s.Unchanged++ })
+		}
+		return
+	}
+	if dup := c.duplicateOf(ctx, hash, storeURL, page.Body); dup != "" {
+		if storeURL != p.t.url {
+			c.count(func(s *Stats) { s.Skipped++ })
+			c.log.Info("skipped: duplicate content", "url", p.t.url, "of", dup)
+			return
+		}
+		c.skip(ctx, p, "duplicate content", "of", dup)
+		return
+	}
+	if err := c.store.PutPage(ctx, &page, st); err != nil {
+		if ctx.Err() == nil {
+			c.fatal(fmt.Errorf("crawler: store the page %s: %w", storeURL, err))
+		}
+		return
+	}
+	c.markUpdated(page.ID)
+	c.log.Debug("stored", "url", storeURL, "id", page.ID, "title", page.Title)
+}
+
+// claimHash records that url holds the content of hash in this crawl.
+func (c *Crawler) claimHash(hash, url string) {
+	c.mu.Lock()
+	if _, ok := c.runHash[hash]; !ok {
+		c.runHash[hash] = url
+	}
+	c.mu.Unlock()
+}
+
+// duplicateOf returns the URL of another page with the same content (a
+// non-empty body hashing to hash), found in this crawl or in the store;
+// "" when storeURL is the first. It claims hash for storeURL otherwise.
+func (c *Crawler) duplicateOf(ctx context.Context, hash, storeURL, body string) string {
+	if strings.TrimSpace(body) == "" {
+		return ""
+	}
+	c.mu.Lock()
+	if u, ok := c.runHash[hash]; ok && u != storeURL {
+		c.mu.Unlock()
+		return u
+	}
+	c.runHash[hash] = storeURL
+	c.mu.Unlock()
+	if c.hashes == nil {
+		return ""
+	}
+	_, u, ok, err := c.hashes.PageByHash(ctx, hash)
+	if err != nil {
+		c.log.Warn("duplicate lookup failed", "url", storeURL, "err", err)
+		return ""
+	}
+	if ok && u != storeURL {
+		return u
+	}
+	return ""
+}

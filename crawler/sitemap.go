@@ -1,0 +1,96 @@
+package crawler
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"net/url"
+	"strings"
+)
+
+// initHost reads a seed host's robots.txt, then queues its sitemaps: the
+// Sitemap lines in scope and /sitemap.xml.
+func (c *Crawler) initHost(ctx context.Context, t task) {
+	u, err := url.Parse(t.url)
+	if err != nil {
+		return
+	}
+	h := c.host(u)
+	h.once.Do(func() { c.loadRobots(ctx, h) })
+	for _, s := range append(h.sitemaps, h.base+"/sitemap.xml") {
+		c.queueSitemap(s, u, 0)
+	}
+}
+
+// queueSitemap queues the sitemap at raw (relative to base) unless it is
+// out of host scope, already queued, too deeply nested or over budget.
+func (c *Crawler) queueSitemap(raw string, base *url.URL, nest int) {
+	u, err := base.Parse(strings.TrimSpace(raw))
+	if err != nil || !c.inHostScope(u) || nest > maxSitemapNest {
+		return
+	}
+	u.Fragment = ""
+	key := "sitemap " + u.String()
+	if c.sitemaps.Load() >= maxSitemaps || !c.front.claim(key) {
+		return
+	}
+	c.sitemaps.Add(1)
+	c.front.push(task{kind: taskSitemap, url: u.String(), depth: nest}, false)
+}
+
+// sitemapDoc is a <urlset> or a <sitemapindex>, in any namespace.
+type sitemapDoc struct {
+	URLs     []sitemapLoc `xml:"url"`
+	Sitemaps []sitemapLoc `xml:"sitemap"`
+}
+
+type sitemapLoc struct {
+	Loc string `xml:"loc"`
+}
+
+// crawlSitemap fetches a sitemap (gzip or not) and queues its page URLs as
+// seeds (depth 0) and its child sitemaps. A missing or broken sitemap is
+// logged and ignored.
+func (c *Crawler) crawlSitemap(ctx context.Context, t task) {
+	u, err := url.Parse(t.url)
+	if err != nil {
+		return
+	}
+	if !c.allowed(ctx, c.host(u), u) {
+		c.log.Debug("sitemap disallowed by robots.txt", "url", t.url)
+		return
+	}
+	resp, err := c.fetchFollow(ctx, t.url, maxSitemapBytes)
+	if err != nil {
+		if ctx.Err() == nil {
+			c.log.Warn("sitemap fetch failed", "url", t.url, "err", err)
+		}
+		return
+	}
+	if resp.status != 200 || resp.body == nil {
+		c.log.Debug("no sitemap", "url", t.url, "status", resp.status, "too_big", resp.tooBig)
+		return
+	}
+	body := resp.body
+	if bytes.HasPrefix(body, []byte{0x1f, 0x8b}) {
+		if body, err = gunzipBounded(body, maxSitemapBytes); err != nil {
+			c.log.Warn("sitemap: bad gzip", "url", t.url, "err", err)
+			return
+		}
+	}
+	var doc sitemapDoc
+	if err := xml.Unmarshal(body, &doc); err != nil {
+		c.log.Warn("sitemap: bad XML", "url", t.url, "err", err)
+		return
+	}
+	for _, s := range doc.Sitemaps {
+		c.queueSitemap(s.Loc, u, t.depth+1)
+	}
+	n := 0
+	for _, p := range doc.URLs {
+		if c.enqueue(strings.TrimSpace(p.Loc), u, 0, 0, false) {
+			n++
+		}
+	}
+	c.log.Info("sitemap read", "url", t.url, "urls", len(doc.URLs), "queued", n, "sitemaps", len(doc.Sitemaps))
+}

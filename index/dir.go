@@ -1,0 +1,499 @@
+package index
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"missionsearch"
+)
+
+// Names inside the indexes directory.
+const (
+	// CurrentFile names the live build: one line holding its build id.
+	CurrentFile = "CURRENT"
+	// LockFile is flocked by the one process allowed to make builds.
+	LockFile = "LOCK"
+	// InfoFile is the build.json of each build, written last.
+	InfoFile = "build.json"
+)
+
+// ErrMappingVersion is returned (wrapped) when a build was made with another
+// MappingVersion than this binary's: it cannot be read and must be rebuilt.
+var ErrMappingVersion = errors.New("index: build made with another mapping version")
+
+// ErrIncomplete is returned (wrapped) when a build directory has no complete
+// build.json: a build that crashed or is still being written.
+var ErrIncomplete = errors.New("index: build is incomplete")
+
+// buildIDPattern matches the names of build directories.
+var buildIDPattern = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{4,}$`)
+
+// boltTimeout bounds the wait for the file lock of a build's root.bolt. Builds
+// are never opened writable once published, so the wait only happens when
+// something else is wrong; it then fails instead of hanging forever.
+const boltTimeout = "5s"
+
+// Dir is the indexes directory of a data directory: one subdirectory per
+// build, named by its build id, and the CURRENT file naming the live one.
+//
+// A build goes through three states. NewBuild or CloneBuild creates it,
+// writable and incomplete; Finish closes it and writes its build.json with
+// Complete set, after which it is never written again (an immutable artifact
+// that read replicas may copy); Publish makes it the live one. Only complete
+// builds can be opened or published, so a build interrupted by a crash is
+// never served; the next Clean (run by Publish and by the indexer) removes it.
+//
+// A Dir's methods are safe for concurrent use, but making builds (NewBuild,
+// CloneBuild, Finish, Publish, Clean) is reserved to the holder of the lock
+// (see Lock), across processes. Readers (Current, OpenCurrent, Info,
+// OpenBuild) need no lock.
+type Dir struct {
+	path string
+}
+
+// OpenDir returns the indexes directory of the data directory dataDir
+// (dataDir/indexes), creating it when missing.
+func OpenDir(dataDir string) (*Dir, error) {
+	p := filepath.Join(dataDir, "indexes")
+	if err := os.MkdirAll(p, 0o755); err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	return &Dir{path: p}, nil
+}
+
+// Path returns the path of the indexes directory.
+func (d *Dir) Path() string { return d.path }
+
+// BuildPath returns the directory of build id.
+func (d *Dir) BuildPath(id string) string { return filepath.Join(d.path, id) }
+
+// BuildInfo is the content of a build's build.json.
+type BuildInfo struct {
+	// ID is the build id (the directory name; not stored in the file).
+	ID string `json:"-"`
+	// MappingVersion is the MappingVersion of the binary that made the build.
+	MappingVersion int `json:"mapping_version"`
+	// Docs is the number of documents in the build.
+	Docs uint64 `json:"docs"`
+	// Created is when the build was finished.
+	Created time.Time `json:"created"`
+	// Parent is the build this one was cloned from by an incremental
+	// update, or "" for a full build.
+	Parent string `json:"parent,omitempty"`
+	// Complete is true once every document is durably in the build.
+	Complete bool `json:"complete"`
+}
+
+const idTimeLayout = "20060102T150405Z"
+
+// newID returns a new build id: the UTC time to the second, then 4 random
+// hex digits so that builds of several machines differ. Ids sort in build
+// order: when a build of this directory already has the same or a later
+// time (two builds in one second, or a clock step back), the new id takes
+// the next second after it.
+func (d *Dir) newID() string {
+	t := time.Now().UTC().Truncate(time.Second)
+	if ids, err := d.Builds(); err == nil && len(ids) > 0 {
+		if last, err := time.Parse(idTimeLayout, ids[len(ids)-1][:len(idTimeLayout)]); err == nil && !last.Before(t) {
+			t = last.Add(time.Second)
+		}
+	}
+	var b [2]byte
+	rand.Read(b[:])
+	return t.Format(idTimeLayout) + "-" + hex.EncodeToString(b[:])
+}
+
+// NewBuild creates a new, empty, writable build with the mapping of
+// NewMapping and returns its id and index. The caller must hold the lock,
+// fill the index with safe (default) batches, then call Finish, or Discard
+// on failure.
+func (d *Dir) NewBuild() (id string, idx bleve.Index, err error) {
+	m, err := NewMapping()
+	if err != nil {
+		return "", nil, fmt.Errorf("index: mapping: %w", err)
+	}
+	id = d.newID()
+	idx, err = bleve.NewUsing(d.BuildPath(id), m, scorch.Name, scorch.Name, map[string]any{"bolt_timeout": boltTimeout})
+	if err != nil {
+		os.RemoveAll(d.BuildPath(id))
+		return "", nil, fmt.Errorf("index: new build %s: %w", id, err)
+	}
+	return id, idx, nil
+}
+
+// CloneBuild creates a new writable build holding the same documents as the
+// complete build src, and returns its id and index, to be changed then
+// finished (Finish) and published: the incremental update of an immutable
+// build. It costs little whatever the size of src: the segment files
+// (*.zap), which scorch never modifies once written, are hard-linked (copied
+// if linking fails), and only the small root.bolt and index_meta.json are
+// copied. src is only read, so servers may keep it open meanwhile. The caller
+// must hold the lock.
+func (d *Dir) CloneBuild(src string) (id string, idx bleve.Index, err error) {
+	if _, err := d.Info(src); err != nil {
+		return "", nil, err
+	}
+	id = d.newID()
+	dst := d.BuildPath(id)
+	defer func() {
+		if err != nil {
+			os.RemoveAll(dst)
+		}
+	}()
+	srcPath := d.BuildPath(src)
+	err = filepath.WalkDir(srcPath, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(srcPath, p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		switch {
+		case e.IsDir():
+			return os.MkdirAll(target, 0o755)
+		case rel == InfoFile:
+			return nil // the clone is incomplete until Finish
+		case strings.HasSuffix(p, ".zap"):
+			if os.Link(p, target) == nil {
+				return nil
+			}
+			return copyFile(p, target)
+		default:
+			return copyFile(p, target)
+		}
+	})
+	if err != nil {
+		return "", nil, fmt.Errorf("index: clone build %s: %w", src, err)
+	}
+	if err := syncTree(dst); err != nil {
+		return "", nil, fmt.Errorf("index: clone build %s: %w", src, err)
+	}
+	idx, err = bleve.OpenUsing(dst, map[string]any{"bolt_timeout": boltTimeout})
+	if err != nil {
+		return "", nil, fmt.Errorf("index: open clone of %s: %w", src, err)
+	}
+	if err := writeJSON(filepath.Join(dst, "parent"), src); err != nil {
+		idx.Close()
+		return "", nil, fmt.Errorf("index: clone build %s: %w", src, err)
+	}
+	return id, idx, nil
+}
+
+// Finish closes idx, the writable index of build id, makes every file of
+// the build durable, then writes its build.json with Complete set: from then
+// on the build can be opened and published, and must not be written. It
+// returns the build's info.
+func (d *Dir) Finish(id string, idx bleve.Index) (BuildInfo, error) {
+	n, err := idx.DocCount()
+	if err != nil {
+		idx.Close()
+		return BuildInfo{}, fmt.Errorf("index: finish %s: %w", id, err)
+	}
+	if err := idx.Close(); err != nil {
+		return BuildInfo{}, fmt.Errorf("index: finish %s: close: %w", id, err)
+	}
+	p := d.BuildPath(id)
+	if err := syncTree(p); err != nil {
+		return BuildInfo{}, fmt.Errorf("index: finish %s: %w", id, err)
+	}
+	info := BuildInfo{ID: id, MappingVersion: MappingVersion, Docs: n, Created: time.Now().UTC(), Complete: true}
+	var parent string
+	if b, err := os.ReadFile(filepath.Join(p, "parent")); err == nil && json.Unmarshal(b, &parent) == nil {
+		info.Parent = parent
+	}
+	if err := writeJSON(filepath.Join(p, InfoFile), info); err != nil {
+		return BuildInfo{}, fmt.Errorf("index: finish %s: %w", id, err)
+	}
+	return info, nil
+}
+
+// Discard removes build id, which must not be the live one: a build that
+// failed or was refused. idx, when not nil, is closed first.
+func (d *Dir) Discard(id string, idx bleve.Index) error {
+	if idx != nil {
+		idx.Close()
+	}
+	if cur, err := d.Current(); err == nil && cur == id {
+		return fmt.Errorf("index: discard %s: it is the live build", id)
+	}
+	if err := os.RemoveAll(d.BuildPath(id)); err != nil {
+		return fmt.Errorf("index: discard %s: %w", id, err)
+	}
+	return nil
+}
+
+// Info reads the build.json of build id. It returns an error wrapping
+// ErrIncomplete when the build is not complete, and one wrapping
+// ErrMappingVersion when it was made with another MappingVersion.
+func (d *Dir) Info(id string) (BuildInfo, error) {
+	if !buildIDPattern.MatchString(id) {
+		return BuildInfo{}, fmt.Errorf("index: %q is not a build id", id)
+	}
+	b, err := os.ReadFile(filepath.Join(d.BuildPath(id), InfoFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(d.BuildPath(id)); err != nil {
+			return BuildInfo{}, fmt.Errorf("index: build %s: %w", id, err)
+		}
+		return BuildInfo{}, fmt.Errorf("index: build %s: %w", id, ErrIncomplete)
+	} else if err != nil {
+		return BuildInfo{}, fmt.Errorf("index: build %s: %w", id, err)
+	}
+	var info BuildInfo
+	if err := json.Unmarshal(b, &info); err != nil {
+		return BuildInfo{}, fmt.Errorf("index: build %s: %s: %w", id, InfoFile, err)
+	}
+	info.ID = id
+	if !info.Complete {
+		return info, fmt.Errorf("index: build %s: %w", id, ErrIncomplete)
+	}
+	if info.MappingVersion != MappingVersion {
+		return info, fmt.Errorf("index: build %s has mapping version %d, this binary needs %d (run reindex): %w",
+			id, info.MappingVersion, MappingVersion, ErrMappingVersion)
+	}
+	return info, nil
+}
+
+// Publish makes the complete build id the live one: it replaces CURRENT
+// atomically (temporary file, fsync, rename, fsync of the directory), then
+// removes every other build (see Clean). A server that still has an older
+// build open keeps reading it: on Linux, removed files stay readable through
+// open descriptors and mappings until closed. The caller must hold the lock.
+func (d *Dir) Publish(id string) error {
+	if _, err := d.Info(id); err != nil {
+		return fmt.Errorf("index: publish: %w", err)
+	}
+	if err := writeFileAtomic(filepath.Join(d.path, CurrentFile), []byte(id+"\n")); err != nil {
+		return fmt.Errorf("index: publish %s: %w", id, err)
+	}
+	return d.Clean()
+}
+
+// Clean removes every build directory but the live one: older builds and
+// builds left incomplete by a crash. The caller must hold the lock, so that
+// no build in progress is removed.
+func (d *Dir) Clean() error {
+	cur, err := d.Current()
+	if err != nil && missionsearch.ErrorCode(err) != missionsearch.ENOTFOUND {
+		return err
+	}
+	ids, err := d.Builds()
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, id := range ids {
+		if id == cur {
+			continue
+		}
+		if err := os.RemoveAll(d.BuildPath(id)); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	// Leftover temporary files of an interrupted writeFileAtomic.
+	if es, err := os.ReadDir(d.path); err == nil {
+		for _, e := range es {
+			if strings.HasPrefix(e.Name(), "."+CurrentFile+".tmp") {
+				os.Remove(filepath.Join(d.path, e.Name()))
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("index: clean: %w", err)
+	}
+	return nil
+}
+
+// Builds returns the ids of the build directories, complete or not, oldest
+// first.
+func (d *Dir) Builds() ([]string, error) {
+	es, err := os.ReadDir(d.path)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	var ids []string
+	for _, e := range es {
+		if e.IsDir() && buildIDPattern.MatchString(e.Name()) {
+			ids = append(ids, e.Name())
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// Current returns the id of the live build, as named by CURRENT. It returns
+// an ENOTFOUND *missionsearch.Error when there is none yet.
+func (d *Dir) Current() (string, error) {
+	b, err := os.ReadFile(filepath.Join(d.path, CurrentFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", missionsearch.Errorf(missionsearch.ENOTFOUND, "no index has been built yet")
+	} else if err != nil {
+		return "", fmt.Errorf("index: %w", err)
+	}
+	id := strings.TrimSpace(string(b))
+	if !buildIDPattern.MatchString(id) {
+		return "", fmt.Errorf("index: %s holds %q, not a build id", CurrentFile, id)
+	}
+	return id, nil
+}
+
+// OpenBuild opens the complete build id. readOnly opens it the way servers
+// do: several processes may then share it (bbolt takes a shared lock), and
+// the index must never be written (bleve blocks forever on a batch to a
+// read-only scorch index). Writable opening is for tests and tools: the
+// builds are immutable once finished. It refuses an incomplete build and a
+// build of another mapping version (errors wrapping ErrIncomplete and
+// ErrMappingVersion).
+func (d *Dir) OpenBuild(id string, readOnly bool) (bleve.Index, error) {
+	if _, err := d.Info(id); err != nil {
+		return nil, err
+	}
+	cfg := map[string]any{"bolt_timeout": boltTimeout}
+	if readOnly {
+		cfg["read_only"] = true
+	}
+	idx, err := bleve.OpenUsing(d.BuildPath(id), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("index: open build %s: %w", id, err)
+	}
+	return idx, nil
+}
+
+// OpenCurrent opens the live build (see OpenBuild and Current).
+func (d *Dir) OpenCurrent(readOnly bool) (id string, idx bleve.Index, err error) {
+	id, err = d.Current()
+	if err != nil {
+		return "", nil, err
+	}
+	idx, err = d.OpenBuild(id, readOnly)
+	if err != nil {
+		return "", nil, err
+	}
+	return id, idx, nil
+}
+
+// Size returns the bytes on disk of build id (the sum of its file sizes).
+func (d *Dir) Size(id string) (int64, error) {
+	var n int64
+	err := filepath.WalkDir(d.BuildPath(id), func(_ string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if e.Type().IsRegular() {
+			fi, err := e.Info()
+			if err != nil {
+				return err
+			}
+			n += fi.Size()
+		}
+		return nil
+	})
+	return n, err
+}
+
+// writeFileAtomic replaces the file at path with data: a temporary file in
+// the same directory, fsync, rename over path, fsync of the directory.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if err1 := f.Close(); err == nil {
+		err = err1
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(dir)
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(path, append(b, '\n'))
+}
+
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if err1 := f.Close(); err == nil {
+		err = err1
+	}
+	return err
+}
+
+// syncTree fsyncs every file and directory under root, so that a build is
+// durable before its build.json says so.
+func syncTree(root string) error {
+	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !e.IsDir() && !e.Type().IsRegular() {
+			return nil
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		err = f.Sync()
+		if err1 := f.Close(); err == nil {
+			err = err1
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(root))
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, in)
+	if err1 := out.Close(); err == nil {
+		err = err1
+	}
+	return err
+}

@@ -1,0 +1,237 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"missionsearch/search"
+	"missionsearch/server/ui"
+)
+
+// Config configures a Server. Searcher is required; every other field has
+// a usable zero value.
+type Config struct {
+	// Searcher answers searches, suggestions and document look-ups.
+	Searcher *search.Searcher
+	// Reindex rebuilds the index and switches it live, for
+	// POST /api/admin/reindex. It returns an ECONFLICT *missionsearch.Error
+	// when a reindex is already running. nil disables the endpoint (404).
+	Reindex func(context.Context) error
+	// AdminToken is the bearer token of the admin endpoints; "" disables
+	// them (404).
+	AdminToken string
+	// Logger receives the access log and errors; nil discards them.
+	Logger *slog.Logger
+	// Registerer receives the server's metrics and Gatherer is what
+	// /metrics serves. When both are nil the server uses a registry of its
+	// own; when only Registerer is set and is also a Gatherer, it is used
+	// for both.
+	Registerer prometheus.Registerer
+	Gatherer   prometheus.Gatherer
+	// Ready reports whether an index is open, for /readyz; nil means always
+	// ready.
+	Ready func() bool
+	// BuildID returns the id of the live index build, shown by /readyz and
+	// the missionsearch_index_build_info metric; nil means unknown.
+	BuildID func() string
+	// CORSOrigins lists the origins (scheme://host[:port]) allowed to call
+	// the API from browsers; "*" allows any origin. Empty: no CORS headers.
+	CORSOrigins []string
+	// RateLimit is the number of requests per second allowed per client IP
+	// address (IPv6 clients by /64 network), with bursts of RateBurst;
+	// 0 means unlimited. /healthz, /readyz and /metrics are never limited.
+	RateLimit float64
+	// RateBurst is the bucket size of the rate limit; 0 means
+	// max(1, 2×RateLimit).
+	RateBurst int
+	// MaxClients bounds the number of per-client limiters kept in memory;
+	// the least recently seen client is forgotten first. 0 means 10000.
+	MaxClients int
+	// Timeout bounds each API request and page (the search, suggestion or
+	// look-up it does); 0 means 5 seconds.
+	Timeout time.Duration
+	// ExportTimeout bounds an export; 0 means 5 minutes.
+	ExportTimeout time.Duration
+	// ReindexTimeout bounds an admin reindex; 0 means 1 hour.
+	ReindexTimeout time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Ready == nil {
+		c.Ready = func() bool { return true }
+	}
+	if c.BuildID == nil {
+		c.BuildID = func() string { return "" }
+	}
+	if c.RateBurst <= 0 {
+		c.RateBurst = max(1, int(2*c.RateLimit))
+	}
+	if c.MaxClients <= 0 {
+		c.MaxClients = 10000
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = 5 * time.Second
+	}
+	if c.ExportTimeout <= 0 {
+		c.ExportTimeout = 5 * time.Minute
+	}
+	if c.ReindexTimeout <= 0 {
+		c.ReindexTimeout = time.Hour
+	}
+	return c
+}
+
+// Server is the missionsearch HTTP server. Its handler is safe for
+// concurrent use. Open starts listening, Close shuts it down gracefully.
+type Server struct {
+	cfg         Config
+	log         *slog.Logger
+	router      *mux.Router
+	handler     http.Handler
+	tmpl        *template.Template
+	metrics     *metrics
+	gatherer    prometheus.Gatherer
+	limiter     *limiter // nil when unlimited
+	corsOrigins map[string]bool
+	corsAny     bool
+
+	// done is cancelled by Close: it ends admin reindexes, which outlive
+	// their client's connection.
+	done   context.Context
+	cancel context.CancelFunc
+
+	mu  sync.Mutex
+	ln  net.Listener
+	srv *http.Server
+}
+
+// New returns a Server for cfg, ready to Open or to use through Handler.
+func New(cfg Config) (*Server, error) {
+	if cfg.Searcher == nil {
+		return nil, errors.New("server: Config.Searcher is nil")
+	}
+	if cfg.RateLimit < 0 {
+		return nil, fmt.Errorf("server: negative RateLimit %g", cfg.RateLimit)
+	}
+	cfg = cfg.withDefaults()
+	tmpl, err := ui.Templates()
+	if err != nil {
+		return nil, fmt.Errorf("server: parse templates: %w", err)
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, tmpl: tmpl, corsOrigins: map[string]bool{}}
+	s.done, s.cancel = context.WithCancel(context.Background())
+	for _, o := range cfg.CORSOrigins {
+		if o == "*" {
+			s.corsAny = true
+		}
+		s.corsOrigins[o] = true
+	}
+	reg, gath := cfg.Registerer, cfg.Gatherer
+	if reg == nil {
+		r := prometheus.NewRegistry()
+		reg = r
+		if gath == nil {
+			gath = r
+		} else {
+			gath = prometheus.Gatherers{gath, r}
+		}
+	} else if gath == nil {
+		if g, ok := reg.(prometheus.Gatherer); ok {
+			gath = g
+		} else {
+			gath = prometheus.Gatherers{}
+		}
+	}
+	s.gatherer = gath
+	if s.metrics, err = newMetrics(reg, cfg.Ready, cfg.BuildID); err != nil {
+		return nil, err
+	}
+	if cfg.RateLimit > 0 {
+		s.limiter = newLimiter(cfg.RateLimit, cfg.RateBurst, cfg.MaxClients)
+	}
+	s.router = s.routes()
+	s.handler = s.middleware(s.router)
+	return s, nil
+}
+
+// Handler returns the server's HTTP handler, middleware included.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Open listens on addr (such as "127.0.0.1:8080", or port 0 for any free
+// port) and serves in the background. It returns once the listener is open,
+// so URL is valid and requests succeed as soon as it returns.
+func (s *Server) Open(addr string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.srv != nil {
+		return errors.New("server: already open")
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("server: listen %s: %w", addr, err)
+	}
+	s.ln = ln
+	s.srv = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	srv := s.srv
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("serve", "err", err)
+		}
+	}()
+	return nil
+}
+
+// URL returns the base URL of the open server, such as
+// "http://127.0.0.1:8080", or "" before Open.
+func (s *Server) URL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return ""
+	}
+	return "http://" + s.ln.Addr().String()
+}
+
+// ShutdownTimeout is how long Close waits for requests in flight before it
+// closes their connections.
+const ShutdownTimeout = 10 * time.Second
+
+// Close stops accepting connections, cancels running admin reindexes and
+// waits up to ShutdownTimeout for the requests in flight to finish. It is
+// safe to call Close on a server that was never opened, and twice.
+func (s *Server) Close() error {
+	s.cancel()
+	s.mu.Lock()
+	srv := s.srv
+	s.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		srv.Close()
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	return nil
+}

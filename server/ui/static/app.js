@@ -1,0 +1,111 @@
+// missionsearch — progressive enhancement of the search page. The page works
+// without this script; it adds as-you-type suggestions (an ARIA 1.2
+// combobox) and submits the filters as soon as they change.
+(function () {
+  "use strict";
+  var form = document.getElementById("recherche");
+  var input = document.getElementById("q");
+  var list = document.getElementById("q-suggestions");
+  if (!form || !input || !list) return;
+
+  function submit() {
+    if (form.requestSubmit) form.requestSubmit(); else form.submit();
+  }
+
+  // Filters: a checkbox or the sort order submits the form at once.
+  document.querySelectorAll("[data-autosubmit] input, [data-autosubmit] select").forEach(function (el) {
+    el.addEventListener("change", submit);
+  });
+
+  // Suggestions.
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-expanded", "false");
+  input.setAttribute("aria-controls", list.id);
+  var endpoint = input.getAttribute("data-suggest") || "/api/suggest";
+  var items = [];
+  var active = -1;
+  var timer = 0;
+  var seq = 0;
+  var live = document.createElement("div");
+  live.className = "visually-hidden";
+  live.setAttribute("role", "status");
+  live.setAttribute("aria-live", "polite");
+  form.appendChild(live);
+
+  function close() {
+    list.hidden = true;
+    list.textContent = "";
+    items = [];
+    active = -1;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+
+  function highlight(i) {
+    items.forEach(function (li, j) { li.setAttribute("aria-selected", j === i ? "true" : "false"); });
+    active = i;
+    if (i >= 0) {
+      input.setAttribute("aria-activedescendant", items[i].id);
+      items[i].scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function choose(i) {
+    input.value = items[i].textContent;
+    close();
+    submit();
+  }
+
+  function show(suggestions) {
+    list.textContent = "";
+    items = suggestions.map(function (s, i) {
+      var li = document.createElement("li");
+      li.id = "q-suggestion-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      li.textContent = s; // text, never HTML
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
+      list.appendChild(li);
+      return li;
+    });
+    active = -1;
+    if (items.length === 0) { close(); return; }
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    live.textContent = items.length + (items.length > 1 ? " suggestions disponibles" : " suggestion disponible");
+  }
+
+  function fetchSuggestions() {
+    var q = input.value;
+    if (q.trim() === "") { close(); return; }
+    var mine = ++seq;
+    fetch(endpoint + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
+      .then(function (d) { if (mine === seq && document.activeElement === input) show(d.suggestions || []); })
+      .catch(function () { /* suggestions are optional */ });
+  }
+
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(fetchSuggestions, 150);
+  });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowDown") {
+      if (list.hidden) { fetchSuggestions(); return; }
+      e.preventDefault();
+      highlight(active + 1 >= items.length ? 0 : active + 1);
+    } else if (e.key === "ArrowUp") {
+      if (list.hidden) return;
+      e.preventDefault();
+      highlight(active <= 0 ? items.length - 1 : active - 1);
+    } else if (e.key === "Enter") {
+      if (!list.hidden && active >= 0) { e.preventDefault(); choose(active); }
+    } else if (e.key === "Escape") {
+      if (!list.hidden) { e.preventDefault(); close(); }
+    }
+  });
+  input.addEventListener("blur", function () { setTimeout(close, 100); });
+})();
