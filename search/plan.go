@@ -14,17 +14,26 @@ import (
 	"missionsearch/index"
 )
 
-// Boosts of the parts of a word's query. Titles weigh more than bodies;
-// the unstemmed title rewards the exact form typed; typo-tolerant
-// alternatives weigh little, so that exact matches rank first; the whole
-// query found as a phrase adds to the words' scores.
+// Boosts of the parts of a word's query. bleve's tf-idf already weighs a
+// match in a short field by its length norm (a six-word title counts about
+// twenty times a 2,000-word body), so the stemmed titles get a small boost
+// on top of it: more and they swamp the bodies, and long pages that cover a
+// topic in depth lose to short pages that name it (measured on the judged
+// sets in shared/eval: 0.922 → 0.935 and 0.774 → 0.792 nDCG@10). The
+// unstemmed title rewards the exact form typed; typo-tolerant alternatives
+// weigh little, so that exact matches rank first; the whole query found as
+// a phrase adds to the words' scores.
 const (
-	boostTitle      = 3.0
+	boostTitle      = 0.02
 	boostBody       = 1.0
-	boostTitleExact = 2.0
+	boostTitleExact = 1.0
 	boostFuzzy      = 0.2 // the whole typo-tolerant group of a word
 	boostPhrase     = 2.0 // the whole-query phrase bonus
 )
+
+// minShouldAll is the largest number of words a query must match all of;
+// longer queries must match all but one (see textQuery).
+const minShouldAll = 2
 
 // Suggestions from the vocabulary: at most this many corrections of an
 // unknown word are searched for it.
@@ -207,8 +216,8 @@ func (s *Searcher) plan(ctx context.Context, q Query) (*plan, error) {
 // relaxable reports whether the query can be relaxed from all words to any.
 func (p *plan) relaxable() bool { return len(p.clauses) >= 2 }
 
-// textQuery returns the bleve query of the words: every clause must match
-// (any one when relaxed), the phrase bonus is optional, exclusions must not
+// textQuery returns the bleve query of the words: every clause must match,
+// all but one from three clauses on, any one when relaxed; the phrase bonus is optional, exclusions must not
 // match. The empty query matches every page.
 func (p *plan) textQuery(relaxed bool) query.Query {
 	if len(p.clauses) == 0 && len(p.q.Clauses) > 0 {
@@ -227,7 +236,16 @@ func (p *plan) textQuery(relaxed bool) query.Query {
 		for i, alts := range p.clauses {
 			cs[i] = p.clauseQuery(alts)
 		}
-		if relaxed {
+		if !relaxed && len(cs) >= minShouldAll+1 {
+			// Three words or more: all but one must match, and pages with
+			// all of them score the conjunction again, so they rank first.
+			// Questions typed as sentences ("combien d'espace disque
+			// faut-il") rarely have every word on the right page.
+			d := bleve.NewDisjunctionQuery(cs...)
+			d.SetMin(float64(len(cs) - 1))
+			bq.AddMust(bleve.NewConjunctionQuery(d))
+			bq.AddShould(bleve.NewConjunctionQuery(cs...))
+		} else if relaxed {
 			d := bleve.NewDisjunctionQuery(cs...)
 			d.SetMin(1)
 			// A conjunction of one never collapses to bleve's "match

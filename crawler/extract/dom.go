@@ -322,9 +322,67 @@ func chooseRoot(doc *html.Node, m *docMeta) *html.Node {
 		return m.articleBody
 	}
 	if d := densest(m.body); d != nil {
-		return d
+		return widen(d, m.body)
 	}
 	return m.body
+}
+
+// widen climbs from the densest container n towards root while each step
+// up adds mostly plain text rather than links: a long document split into
+// sections (DocBook chapters, wiki pages) has its densest paragraphs in one
+// section, but its content is all of them. A sidebar or a link list adds
+// mostly link text and stops the climb.
+func widen(n, root *html.Node) *html.Node {
+	best := n
+	text, links := textStats(n)
+	for a := n; a != root && a.Parent != nil && a.Parent.Type == html.ElementNode; {
+		a = a.Parent
+		at, al := textStats(a)
+		addText, addLinks := at-text, al-links
+		// Take an ancestor when it adds more plain text than links to the
+		// best so far, or at least half again its plain text (the sections
+		// of a manual around link-heavy tables of contents).
+		if addText > 0 && (addText >= addLinks || 2*addText >= text) {
+			best, text, links = a, at, al
+		}
+	}
+	return best
+}
+
+// textStats returns the length of the text under n outside links and inside
+// links, leaving out boilerplate elements.
+func textStats(n *html.Node) (text, links int) {
+	var walk func(n *html.Node, depth int, inLink bool)
+	walk = func(c *html.Node, depth int, inLink bool) {
+		if depth > maxDepth {
+			return
+		}
+		switch c.Type {
+		case html.TextNode:
+			l := len(strings.TrimSpace(c.Data))
+			if inLink {
+				links += l
+			} else {
+				text += l
+			}
+			return
+		case html.ElementNode:
+			if c != n && isBoilerplate(c, false) {
+				return
+			}
+			switch c.DataAtom {
+			case atom.A:
+				inLink = true
+			case atom.Script, atom.Style, atom.Noscript, atom.Template:
+				return
+			}
+		}
+		for k := c.FirstChild; k != nil; k = k.NextSibling {
+			walk(k, depth+1, inLink)
+		}
+	}
+	walk(n, 0, false)
+	return text, links
 }
 
 // densest returns the element of root whose paragraphs carry the most text
@@ -403,28 +461,40 @@ var blockTags = map[atom.Atom]bool{
 	atom.Legend: true, atom.Tbody: true, atom.Thead: true, atom.Tfoot: true,
 }
 
-// collectBlocks returns the text blocks of root, leaving out boilerplate
-// and the page metadata (dates, tag field) shown inside the content.
+// collectBlocks returns the text blocks of root, leaving out boilerplate,
+// the page metadata (dates, tag field) shown inside the content, and blocks
+// whose text is all link text: the entries of a table of contents, a list
+// of related links or a listing's titles are navigation, not content, and
+// would make such pages match every topic they link to.
 func collectBlocks(root *html.Node) []string {
 	var blocks []string
 	var cur strings.Builder
+	plain, linked := false, false // cur has letters outside links; text in links
 	flush := func() {
 		if cur.Len() == 0 {
 			return
 		}
-		if s := collapse(cur.String()); s != "" {
+		if s := collapse(cur.String()); s != "" && (plain || !linked) {
 			blocks = append(blocks, s)
 		}
 		cur.Reset()
+		plain, linked = false, false
 	}
-	var walk func(n *html.Node, depth int, inArticle bool)
-	walk = func(n *html.Node, depth int, inArticle bool) {
+	var walk func(n *html.Node, depth int, inArticle, inLink bool)
+	walk = func(n *html.Node, depth int, inArticle, inLink bool) {
 		if depth > maxDepth {
 			return
 		}
 		switch n.Type {
 		case html.TextNode:
 			cur.WriteString(n.Data)
+			if strings.IndexFunc(n.Data, isWordRune) >= 0 {
+				if inLink {
+					linked = true
+				} else {
+					plain = true
+				}
+			}
 			return
 		case html.ElementNode:
 			if n != root && (isBoilerplate(n, inArticle) || isContentMeta(n)) {
@@ -438,6 +508,10 @@ func collectBlocks(root *html.Node) []string {
 				return
 			case atom.Article:
 				inArticle = true
+			case atom.A:
+				if attr(n, "href") != "" {
+					inLink = true
+				}
 			}
 			if blockTags[n.DataAtom] {
 				flush()
@@ -448,13 +522,18 @@ func collectBlocks(root *html.Node) []string {
 			return
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c, depth+1, inArticle)
+			walk(c, depth+1, inArticle, inLink)
 		}
 	}
-	walk(root, 0, false)
+	walk(root, 0, false, false)
 	flush()
 	return blocks
 }
+
+// isWordRune reports whether r is a letter: a block whose only text
+// outside its links is numbering or punctuation ("1.2.", "·", "»") is
+// still all links.
+func isWordRune(r rune) bool { return unicode.IsLetter(r) }
 
 // isContentMeta reports whether n is page metadata shown in the content
 // (dates, author line, tag field; Drupal and WordPress class names), which belongs to other fields of the

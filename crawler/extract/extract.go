@@ -181,7 +181,7 @@ func extractDoc(doc *html.Node, base *url.URL, opts Options) *Result {
 	}
 
 	// Language.
-	p.Lang = chooseLang(m, p.Title+"\n"+p.Body, opts)
+	p.Lang = chooseLang(m, p.Title, p.Body, opts)
 
 	p.Description = collapse(firstNonEmpty(m.description, m.ogDescription, m.twitterDescription))
 	p.Tags = m.tags
@@ -242,16 +242,25 @@ func dateline(blocks []string) time.Time {
 }
 
 // chooseLang decides the page language from the markup and the text.
-func chooseLang(m *docMeta, text string, opts Options) missionsearch.Lang {
+func chooseLang(m *docMeta, title, body string, opts Options) missionsearch.Lang {
 	def := opts.DefaultLang
 	if !def.Valid() {
 		def = missionsearch.LangFR
 	}
-	s := scoreLang(text)
+	s := scoreLang(title + "\n" + body)
 	textLang, strong := s.decide()
 	if attr := langFromTag(firstNonEmpty(m.htmlLang, m.contentLang, m.ogLocale)); attr != "" {
 		if strong && textLang != attr {
-			return textLang // e.g. an Arabic text under the site-wide lang="fr"
+			if textLang == missionsearch.LangAR || attr == missionsearch.LangAR {
+				return textLang // e.g. an Arabic text under the site-wide lang="fr"
+			}
+			// French and English share a script and documentation often
+			// leaves passages untranslated: the text overrides the markup
+			// only when the title does not say otherwise.
+			if t := scoreLang(title); textLang == missionsearch.LangEN && t.en >= t.fr ||
+				textLang == missionsearch.LangFR && t.fr >= t.en {
+				return textLang
+			}
 		}
 		return attr
 	}

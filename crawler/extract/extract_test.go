@@ -216,16 +216,18 @@ func TestExtractFixtures(t *testing.T) {
 			contains:   []string{"30 € par consultation"},
 		},
 		{
-			name:        "broken",
-			title:       "Ancienne page & archives",
-			lang:        missionsearch.LangFR,
-			section:     "",
-			tags:        []string{},
-			canonical:   "https://maroc.example.org/fr/pages/ancienne",
-			firstBlock:  "Cette page reprend le contenu de l'ancien site, mis en ligne en 2012 & archivé depuis.",
-			contains:    []string{"Communiqués de presse\n\nOffres d'emploi", "2012\n\nOuverture du bureau de Tanger", "Archives suivantes"},
-			links:       []string{"https://maroc.example.org/fr/archives?page=2&sort=date"},
-			notContains: []string{"Ancienne page & archives"}, // the title is not repeated in the body
+			name:       "broken",
+			title:      "Ancienne page & archives",
+			lang:       missionsearch.LangFR,
+			section:    "",
+			tags:       []string{},
+			canonical:  "https://maroc.example.org/fr/pages/ancienne",
+			firstBlock: "Cette page reprend le contenu de l'ancien site, mis en ligne en 2012 & archivé depuis.",
+			contains:   []string{"Communiqués de presse\n\nOffres d'emploi", "2012\n\nOuverture du bureau de Tanger"},
+			links:      []string{"https://maroc.example.org/fr/archives?page=2&sort=date"},
+			// The title is not repeated in the body; a block that is only a
+			// link ("Archives suivantes") is navigation, kept as a link only.
+			notContains: []string{"Ancienne page & archives", "Archives suivantes"},
 		},
 		{
 			name:        "drupal-fr/site-name-option",
