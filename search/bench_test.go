@@ -1,6 +1,7 @@
 package search
 
 import (
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -11,10 +12,10 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"missionsearch"
 	"missionsearch/index"
+	"missionsearch/internal/synth"
 )
 
 // French-ish vocabulary of the synthetic pages: real words of a mission's
@@ -43,19 +44,19 @@ var synthWords = strings.Fields(`
 
 var synthGlue = strings.Fields(`le la les un une des de du et à au aux pour avec dans sur par en entre`)
 
-type synth struct {
+type synthGen struct {
 	r    *rand.Rand
 	zipf *rand.Zipf
 }
 
-func newSynth(seed uint64) *synth {
+func newSynth(seed uint64) *synthGen {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	return &synth{r: r, zipf: rand.NewZipf(r, 1.1, 2, uint64(len(synthWords)-1))}
+	return &synthGen{r: r, zipf: rand.NewZipf(r, 1.1, 2, uint64(len(synthWords)-1))}
 }
 
-func (s *synth) word() string { return synthWords[s.zipf.Uint64()] }
+func (s *synthGen) word() string { return synthWords[s.zipf.Uint64()] }
 
-func (s *synth) sentence(n int) string {
+func (s *synthGen) sentence(n int) string {
 	ws := make([]string, 0, n)
 	for i := 0; i < n; i++ {
 		if i > 0 && s.r.IntN(3) == 0 {
@@ -114,119 +115,222 @@ func synthPages(n int) []*missionsearch.Page {
 	return pages
 }
 
-var bench struct {
+// benchSizes are the corpus sizes of BenchmarkSearch; the large one is
+// skipped unless -bench is given or MISSIONSEARCH_BENCH_LARGE=1.
+var benchSizes = []struct {
+	name  string
+	n     int
+	large bool
+}{
+	{"10k", 10_000, false},
+	{"100k", 100_000, true},
+}
+
+// benchSeed is the synth corpus of the benchmarks.
+const benchSeed = 1
+
+var benchLives sync.Map // data dir → *benchLive
+
+type benchLive struct {
 	once sync.Once
-	dir  string
-	idx  bleve.Index
+	live *index.Live
 	err  error
 }
 
-// benchIndex returns the on-disk index of 10 000 synthetic pages, built
-// once per test binary run and removed by TestMain.
-func benchIndex(b *testing.B) bleve.Index {
-	bench.once.Do(func() {
-		if bench.dir, bench.err = os.MkdirTemp("", "search-bench-"); bench.err != nil {
-			return
-		}
-		m, err := index.NewMapping()
+// benchIndex returns the live index of n synthetic pages (synth.Pages). The
+// build is made once into a data directory under os.TempDir() named after n
+// and index.MappingVersion, and reused by later runs: delete
+// $TMPDIR/missionsearch-bench-* to rebuild.
+func benchIndex(tb testing.TB, n int) bleve.Index {
+	tb.Helper()
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("missionsearch-bench-n%d-s%d-m%d", n, benchSeed, index.MappingVersion))
+	v, _ := benchLives.LoadOrStore(dir, &benchLive{})
+	bl := v.(*benchLive)
+	bl.once.Do(func() { bl.live, bl.err = openBenchLive(tb, dir, n) })
+	if bl.err != nil {
+		tb.Fatal(bl.err)
+	}
+	return bl.live.Index()
+}
+
+func openBenchLive(tb testing.TB, dir string, n int) (*index.Live, error) {
+	d, err := index.OpenDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.Current(); err != nil {
+		unlock, err := d.Lock()
 		if err != nil {
-			bench.err = err
-			return
+			return nil, err
 		}
-		idx, err := bleve.NewUsing(filepath.Join(bench.dir, "index"), m, scorch.Name, scorch.Name, nil)
+		defer unlock()
+		start := time.Now()
+		id, idx, err := d.NewBuild()
 		if err != nil {
-			bench.err = err
-			return
+			return nil, err
 		}
 		batch := idx.NewBatch()
-		for _, p := range synthPages(10000) {
-			batch.Index(p.ID, index.Document(p))
-			if batch.Size() == 1000 {
-				if bench.err = idx.Batch(batch); bench.err != nil {
-					return
-				}
-				batch.Reset()
+		err = synth.Pages(n, benchSeed, func(p *missionsearch.Page) error {
+			if err := batch.Index(p.ID, index.Document(p)); err != nil {
+				return err
 			}
+			if batch.Size() < 2000 {
+				return nil
+			}
+			err := idx.Batch(batch)
+			batch.Reset()
+			return err
+		})
+		if err == nil {
+			err = idx.Batch(batch)
 		}
-		bench.err = idx.Batch(batch)
-		bench.idx = idx
-	})
-	if bench.err != nil {
-		b.Fatal(bench.err)
+		if err != nil {
+			d.Discard(id, idx)
+			return nil, err
+		}
+		if _, err := d.Finish(id, idx); err != nil {
+			return nil, err
+		}
+		if err := d.Publish(id); err != nil {
+			return nil, err
+		}
+		tb.Logf("built the bench index of %d pages in %s: %s", n, time.Since(start).Round(time.Second), dir)
 	}
-	return bench.idx
+	live, err := index.OpenLive(d, nil)
+	if err != nil {
+		return nil, err
+	}
+	if !live.Ready() {
+		live.Close()
+		return nil, fmt.Errorf("bench index %s: no usable build", dir)
+	}
+	return live, nil
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if bench.idx != nil {
-		bench.idx.Close()
-	}
-	if bench.dir != "" {
-		os.RemoveAll(bench.dir)
-	}
+	benchLives.Range(func(_, v any) bool {
+		if bl := v.(*benchLive); bl.live != nil {
+			bl.live.Close()
+		}
+		return true
+	})
 	os.Exit(code)
 }
 
+// benchLarge reports whether the large corpora are benchmarked: when a
+// -bench pattern is given explicitly... and always when
+// MISSIONSEARCH_BENCH_LARGE=1.
+func benchLarge() bool {
+	if os.Getenv("MISSIONSEARCH_BENCH_LARGE") == "1" {
+		return true
+	}
+	f := flag.Lookup("test.bench")
+	return f != nil && f.Value.String() != "" && f.Value.String() != "." && f.Value.String() != ".*"
+}
+
 // BenchmarkSearch measures the query classes of the search page over 10 000
-// synthetic pages. Compare runs with benchstat:
+// and 100 000 synthetic pages (synth.Pages). The first search of a build
+// reads its facet bitmaps and date order (see snapshot.go); b.Loop leaves
+// it out of the figures. Compare runs with benchstat:
 //
-//	go test -run '^$' -bench . -count 6 -benchmem ./search/ > new.txt
+//	go test -run '^$' -bench 'Search/10k' -count 6 -benchmem ./search/ > new.txt
+//	MISSIONSEARCH_BENCH_LARGE=1 go test -run '^$' -bench 'Search/100k' -count 3 ./search/
 func BenchmarkSearch(b *testing.B) {
-	s := New(benchIndex(b))
 	tests := []struct {
 		name string
 		req  Request
 	}{
-		{"word", Request{Query: "migration"}},
+		{"word-4-facets", Request{Query: "coopération", Sections: []string{"news"}, Years: []string{"2020", "2021"}, Langs: []string{"fr"}, Tags: []string{"migration"}}},
+		{"word", Request{Query: "coopération"}},
 		{"two-words", Request{Query: "coopération santé"}},
-		{"phrase", Request{Query: `"lutte contre la traite"`}},
+		{"common-word", Request{Query: "projet"}},
+		{"phrase", Request{Query: `"coopération développement"`}},
 		{"typo", Request{Query: "migratoin"}},
-		{"4-facets", Request{Query: "projet", Sections: []string{"news"}, Years: []string{"2020", "2021"}, Langs: []string{"fr"}, Tags: []string{synthWords[0]}}},
-		{"browse", Request{}},
-		{"browse-filtered", Request{Sections: []string{"news"}, Years: []string{"2024"}}},
-		{"date-sort", Request{Query: "mission", Sort: SortDate}},
-		{"deep-page", Request{Query: "mission", Page: 50, Size: 100}},
+		{"empty", Request{}},
+		{"filter-only", Request{Sections: []string{"news"}, Years: []string{"2024"}}},
+		{"filter-only-4", Request{Sections: []string{"news", "events"}, Years: []string{"2019", "2024"}, Langs: []string{"fr"}, Tags: []string{"migration"}}},
+		{"date-sort", Request{Query: "coopération", Sort: SortDate}},
+		{"date-range", Request{Query: "coopération", From: time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2020, 12, 31, 0, 0, 0, 0, time.UTC)}},
 	}
-	for _, tt := range tests {
-		b.Run(tt.name, func(b *testing.B) {
-			b.ReportAllocs()
-			var total uint64
-			for b.Loop() {
-				res, err := s.Search(b.Context(), tt.req)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if res.Total == 0 {
-					b.Fatalf("%+v: no hits", tt.req)
-				}
-				total = res.Total
+	for _, size := range benchSizes {
+		b.Run(size.name, func(b *testing.B) {
+			if size.large && !benchLarge() {
+				b.Skip("set MISSIONSEARCH_BENCH_LARGE=1 or give -bench")
 			}
-			b.ReportMetric(float64(total), "hits")
+			s := New(benchIndex(b, size.n))
+			// MISSIONSEARCH_BENCH_SLOW=1 measures bleve's own facets and
+			// sorts (the code before the fast path), for comparison.
+			s.slow = os.Getenv("MISSIONSEARCH_BENCH_SLOW") == "1"
+			start := time.Now()
+			if _, err := s.Search(b.Context(), Request{Query: "coopération", Sort: SortDate}); err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("first search of the build (slow=%v; the fast path reads its facet bitmaps and date order): %s", s.slow, time.Since(start))
+			for _, tt := range tests {
+				b.Run(tt.name, func(b *testing.B) {
+					b.ReportAllocs()
+					var total uint64
+					for b.Loop() {
+						res, err := s.Search(b.Context(), tt.req)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if res.Total == 0 {
+							b.Fatalf("%+v: no hits", tt.req)
+						}
+						total = res.Total
+					}
+					b.ReportMetric(float64(total), "hits")
+				})
+			}
+			deep := []struct {
+				name  string
+				req   Request
+				steps int
+			}{
+				{"deep-page-browse", Request{Size: 100}, 50},
+				{"deep-page-word", Request{Query: "coopération", Sort: SortDate, Size: 100}, 30},
+			}
+			for _, tt := range deep {
+				b.Run(tt.name, func(b *testing.B) {
+					// Cursor steps of the maximal page size, then the
+					// next step measured.
+					req := tt.req
+					for range tt.steps {
+						res, err := s.Search(b.Context(), req)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if res.Next == "" {
+							b.Fatal("too few hits for a deep page")
+						}
+						req.SearchAfter = res.Next
+					}
+					b.ReportAllocs()
+					for b.Loop() {
+						res, err := s.Search(b.Context(), req)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if len(res.Hits) == 0 {
+							b.Fatal("no hits")
+						}
+					}
+				})
+			}
+			b.Run("suggest", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					got, err := s.Suggest(b.Context(), "coop", 8)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if len(got) == 0 {
+						b.Fatal("no suggestion")
+					}
+				}
+			})
 		})
 	}
-	b.Run("suggest", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			got, err := s.Suggest(b.Context(), "coop", 8)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if len(got) == 0 {
-				b.Fatal("no suggestion")
-			}
-		}
-	})
-	b.Run("suggest-1-letter", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			got, err := s.Suggest(b.Context(), "m", 8)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if len(got) == 0 {
-				b.Fatal("no suggestion")
-			}
-		}
-	})
 }

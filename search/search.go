@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -159,6 +160,13 @@ type Searcher struct {
 	idx bleve.Index
 	an  analyzers
 	err error
+	// slow turns the fast path off (see snapshot.go): facets are then
+	// counted by bleve, as the tests compare.
+	slow  bool
+	snaps snapshotCache
+	// fast and stale count the searches run on the fast path, and those
+	// it gave back to the slow path because the index changed.
+	fast, stale atomic.Uint64
 }
 
 // New returns a Searcher over idx, an index built with index.NewMapping:
@@ -373,17 +381,7 @@ func filterQuery(r *Request, skip string) query.Query {
 			fs = append(fs, anyTerm(f.field, vs))
 		}
 	}
-	if !r.From.IsZero() || !r.To.IsZero() {
-		var from, to time.Time
-		if !r.From.IsZero() {
-			from = dayStart(r.From)
-		}
-		if !r.To.IsZero() {
-			to = dayStart(r.To).AddDate(0, 0, 1)
-		}
-		yes, no := true, false
-		dq := bleve.NewDateRangeInclusiveQuery(from, to, &yes, &no)
-		dq.SetField(index.FieldDate)
+	if dq := dateQuery(r); dq != nil {
 		fs = append(fs, dq)
 	}
 	switch len(fs) {
@@ -393,6 +391,24 @@ func filterQuery(r *Request, skip string) query.Query {
 		return fs[0]
 	}
 	return bleve.NewConjunctionQuery(fs...)
+}
+
+// dateQuery returns the date range filter of r, nil for none.
+func dateQuery(r *Request) query.Query {
+	if r.From.IsZero() && r.To.IsZero() {
+		return nil
+	}
+	var from, to time.Time
+	if !r.From.IsZero() {
+		from = dayStart(r.From)
+	}
+	if !r.To.IsZero() {
+		to = dayStart(r.To).AddDate(0, 0, 1)
+	}
+	yes, no := true, false
+	dq := bleve.NewDateRangeInclusiveQuery(from, to, &yes, &no)
+	dq.SetField(index.FieldDate)
+	return dq
 }
 
 // anyTerm matches documents whose keyword field has any of values.
@@ -429,11 +445,34 @@ func sortOrder(sort string) bsearch.SortOrder {
 	return bsearch.SortOrder{&bsearch.SortScore{Desc: true}, date, &bsearch.SortDocID{}}
 }
 
-// run executes the hits search and the facet searches of r with the text
+// run executes the search of r with the text query text: on the fast path
+// (see snapshot.go) when the index allows it, else on bleve's facets
+// (runBleve).
+func (s *Searcher) run(ctx context.Context, r *Request, text query.Query, after *cursor) (*outcome, error) {
+	v, err := s.view(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if v != nil {
+		defer v.Close()
+	}
+	if v != nil && v.data != nil {
+		_, matchAll := text.(*query.MatchAllQuery)
+		out, err := s.runFast(ctx, v, r, text, matchAll, after)
+		if !errors.Is(err, errStale) {
+			s.fast.Add(1)
+			return out, err
+		}
+		s.stale.Add(1)
+	}
+	return s.runBleve(ctx, r, text, after)
+}
+
+// runBleve executes the hits search and the facet searches of r with the text
 // query text, concurrently: facets whose values are not filtered are
 // computed by the hits search itself; each facet with a selection gets a
 // search of its own, with its own filter left out (multi-select facets).
-func (s *Searcher) run(ctx context.Context, r *Request, text query.Query, after *cursor) (*outcome, error) {
+func (s *Searcher) runBleve(ctx context.Context, r *Request, text query.Query, after *cursor) (*outcome, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -541,13 +580,24 @@ func (s *Searcher) ownFacet(ctx context.Context, r *Request, text query.Query, f
 // facetValues converts a bleve facet result, marking the selected values
 // and adding those it lacks with their counts.
 func facetValues(f facetSpec, fr *bsearch.FacetResult, selected []string, counts map[string]int) []FacetValue {
-	vs := []FacetValue{}
-	seen := map[string]bool{}
+	var terms []termCount
 	if fr != nil && fr.Terms != nil {
 		for _, t := range fr.Terms.Terms() {
-			seen[t.Term] = true
-			vs = append(vs, FacetValue{Value: t.Term, Count: t.Count, Selected: slices.Contains(selected, t.Term)})
+			terms = append(terms, termCount{t.Term, t.Count})
 		}
+	}
+	return facetList(f, terms, selected, counts)
+}
+
+// facetList returns the values of facet f: the values listed (by bleve,
+// or counted like bleve), marked when selected, then the selected values
+// not listed with their counts, in the order of Result.Facets.
+func facetList(f facetSpec, terms []termCount, selected []string, counts map[string]int) []FacetValue {
+	vs := []FacetValue{}
+	seen := map[string]bool{}
+	for _, t := range terms {
+		seen[t.term] = true
+		vs = append(vs, FacetValue{Value: t.term, Count: t.count, Selected: slices.Contains(selected, t.term)})
 	}
 	for _, v := range selected {
 		if !seen[v] {

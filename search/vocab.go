@@ -28,22 +28,22 @@ type vocabulary struct {
 
 // openVocabulary returns a vocabulary of the index, or nil when the index
 // cannot provide one (not a scorch index, or an alias of several indexes):
-// spelling help is then simply off.
-func (s *Searcher) openVocabulary() *vocabulary {
-	adv, err := s.idx.Advanced()
-	if err != nil || adv == nil {
-		return nil
-	}
-	r, err := adv.Reader()
+// spelling help is then simply off. A closed index, or an alias with no
+// build, gives an EUNAVAILABLE error.
+func (s *Searcher) openVocabulary() (*vocabulary, error) {
+	r, err := s.reader()
 	if err != nil {
-		return nil
+		if missionsearch.ErrorCode(err) == missionsearch.EUNAVAILABLE {
+			return nil, err
+		}
+		return nil, nil
 	}
 	fz, ok := r.(bindex.IndexReaderFuzzy)
 	if !ok {
 		r.Close()
-		return nil
+		return nil, nil
 	}
-	return &vocabulary{r: r, fz: fz}
+	return &vocabulary{r: r, fz: fz}, nil
 }
 
 func (v *vocabulary) Close() error { return v.r.Close() }
@@ -163,9 +163,9 @@ func (s *Searcher) checkVocabulary(ctx context.Context, p *plan) error {
 	if len(words) == 0 {
 		return nil
 	}
-	v := s.openVocabulary()
-	if v == nil {
-		return nil
+	v, err := s.openVocabulary()
+	if err != nil || v == nil {
+		return err
 	}
 	defer v.Close()
 	for _, ti := range words {

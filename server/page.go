@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"missionsearch"
@@ -50,7 +51,13 @@ type hitView struct {
 	Date                      time.Time
 	// Snippet is the search package's safe HTML: escaped text with <mark>.
 	Snippet template.HTML
-	Tags    []string
+	Tags    []tagLabel
+}
+
+// tagLabel is a theme of a hit, with the lang attribute of its script (as
+// facetOpt.LangAttr).
+type tagLabel struct {
+	Text, LangAttr string
 }
 
 type facetView struct {
@@ -59,19 +66,25 @@ type facetView struct {
 }
 
 type facetOpt struct {
-	ID, Value, Label, LangAttr string
-	Count                      int
-	Selected                   bool
+	ID, Value, Label string
+	// LangAttr marks a label that is not French, such as an Arabic theme,
+	// so that screen readers pronounce it right; the template isolates it
+	// (<bdi>) so that its direction does not move the count around it.
+	LangAttr string
+	Count    int
+	Selected bool
 }
 
 // chip is an active filter, shown as a link that removes it.
 type chip struct {
 	Kind, Label, URL string
+	LangAttr         string // as in facetOpt
 }
 
 type pagination struct {
-	Prev, Next string
-	Items      []pageItem
+	Prev, Next    string
+	Current, Last int
+	Items         []pageItem
 }
 
 type pageItem struct {
@@ -161,7 +174,10 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 	vw.Start = (page-1)*size + 1
 	for _, h := range res.Hits {
 		hv := hitView{Title: h.Title, URL: h.URL, Section: h.Section, Lang: string(h.Lang),
-			Date: h.Published, Snippet: template.HTML(h.Snippet), Tags: h.Tags}
+			Date: h.Published, Snippet: template.HTML(h.Snippet)}
+		for _, t := range h.Tags {
+			hv.Tags = append(hv.Tags, tagLabel{Text: t, LangAttr: scriptLang(t)})
+		}
 		if hv.Date.IsZero() {
 			hv.Date = h.Updated
 		}
@@ -183,8 +199,10 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 			case search.FacetLang:
 				label = ui.LangLabel(val.Value)
 			}
-			fv.Values = append(fv.Values, facetOpt{ID: fmt.Sprintf("f-%s-%d", f.name, i), Value: val.Value,
-				Label: label, Count: val.Count, Selected: val.Selected})
+			o := facetOpt{ID: fmt.Sprintf("f-%s-%d", f.name, i), Value: val.Value,
+				Label: label, Count: val.Count, Selected: val.Selected}
+			o.LangAttr = scriptLang(label)
+			fv.Values = append(fv.Values, o)
 		}
 		vw.Facets = append(vw.Facets, fv)
 	}
@@ -227,7 +245,7 @@ func chips(v url.Values) []chip {
 			case "lang":
 				label = ui.LangLabel(val)
 			}
-			cs = append(cs, chip{Kind: k.kind, Label: label, URL: link("/search", v, func(u url.Values) {
+			cs = append(cs, chip{Kind: k.kind, Label: label, LangAttr: scriptLang(label), URL: link("/search", v, func(u url.Values) {
 				var keep []string
 				for _, x := range u[k.param] {
 					if x != val {
@@ -252,6 +270,18 @@ func chips(v url.Values) []chip {
 	return cs
 }
 
+// scriptLang returns the lang attribute of a label written in Arabic
+// script, "ar"; other labels are taken as French (""). Facet values carry
+// no language, so the script is the only clue.
+func scriptLang(s string) string {
+	for _, r := range s {
+		if unicode.Is(unicode.Arabic, r) {
+			return "ar"
+		}
+	}
+	return ""
+}
+
 // paginate returns the page links around page, or nil for a single page.
 func paginate(v url.Values, page, size int, total uint64) *pagination {
 	last := int(min((total+uint64(size)-1)/uint64(size), uint64(search.MaxWindow/size)))
@@ -267,7 +297,7 @@ func paginate(v url.Values, page, size int, total uint64) *pagination {
 			}
 		})
 	}
-	p := &pagination{}
+	p := &pagination{Current: page, Last: last}
 	if page > 1 {
 		p.Prev = at(min(page-1, last))
 	}

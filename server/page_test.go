@@ -46,7 +46,12 @@ func TestPage(t *testing.T) {
 			`<span class="hit-section">Actualités</span>`, `<span class="hit-section">Événements</span>`, `<span class="hit-section">Communiqués de presse</span>`,
 			`<mark>migration</mark>`, `<span class="hit-lang">Anglais</span>`,
 			`<article lang="en" dir="ltr">`, `<p class="hit-url" dir="ltr">https://mission.example.org/fr/news/reseau-migration</p>`,
-			`value="migration"`, `<title>migration – Recherche`,
+			`value="migration"`, `<title>migration – Recherche`, `dir="auto"`,
+			`<p class="to-filters"><a href="#filtres">Affiner la recherche</a></p>`, `<aside id="filtres" class="filters"`,
+			`pour « <bdi>migration</bdi> »`, "!page-of",
+		}},
+		{"arabic themes are marked", "/search?q=migration&tag=" + url.QueryEscape("الهجرة"), 200, []string{
+			`<span class="chip-kind">Thème :</span> <bdi lang="ar">الهجرة</bdi>`,
 		}},
 		{"arabic result", "/search?lang=ar", 200, []string{
 			`<article lang="ar" dir="rtl">`, "إطلاق الشبكة الوطنية للهجرة", `<p class="hit-meta" lang="fr" dir="ltr">`, `<span class="hit-lang">Arabe</span>`,
@@ -68,14 +73,14 @@ func TestPage(t *testing.T) {
 			`aria-label="Retirer le filtre Thème : migration"`,
 			`<span class="chip-kind">Depuis le :</span> 1er janvier 2024`, `<span class="chip-kind">Jusqu&#39;au :</span> 31 décembre 2024`,
 			`href="/search?q=migration&amp;section=news&amp;tag=migration&amp;to=2024-12-31"`,
-			`<a href="/search?q=migration">Effacer tous les filtres</a>`,
+			`<a class="clear" href="/search?q=migration">Effacer tous les filtres</a>`,
 			`value="2024-01-01"`, `value="2024-12-31"`,
 		}},
 		{"did you mean", "/search?q=atleier", 200, []string{
 			`Essayez avec l'orthographe : <a href="/search?q=atelier"><strong>atelier</strong></a>`,
 		}},
 		{"no result", "/search?q=zzzzqqq&section=news", 200, []string{
-			"Aucun résultat", `Aucun résultat pour « zzzzqqq »`, "vérifiez l'orthographe", "retirez un des filtres",
+			"Aucun résultat", `Aucun résultat pour « <bdi>zzzzqqq</bdi> »`, "!Affiner la recherche</a>", "vérifiez l'orthographe", "retirez un des filtres",
 			`aria-label="Retirer le filtre Rubrique : Actualités"`, `href="/search?q=zzzzqqq"`, "!<ol class=\"results\"", "!Exporter CSV",
 		}},
 		{"relaxed", "/search?q=migration+zzzzqqq", 200, []string{"Aucune page ne contient tous vos mots"}},
@@ -84,6 +89,7 @@ func TestPage(t *testing.T) {
 			`<a href="/search?page=3&amp;size=3" aria-current="page" aria-label="Page 3, page actuelle">3</a>`,
 			`<a href="/search?size=3" aria-label="Page 1">1</a>`, `aria-label="Page 5">5</a>`, `<li class="gap" aria-hidden="true">…</li>`,
 			`aria-label="Page 7">7</a>`, `!aria-label="Page 6"`, `<ol class="results" start="7">`,
+			`<span class="page-of"> · page 3 sur 7</span>`, `<title>page 3 – Recherche`,
 		}},
 		{"first page has no Précédent", "/search?size=5", 200, []string{"!Précédent", "Suivant"}},
 		{"last page has no Suivant", "/search?size=5&page=4", 200, []string{"Précédent", "!Suivant"}},
@@ -222,6 +228,14 @@ func TestFrenchLabels(t *testing.T) {
 	for in, want := range map[int]string{0: "0", 23: "23", 999: "999", 1000: "1\u202f000", 1234567: "1\u202f234\u202f567"} {
 		if got := ui.FormatNumber(in); got != want {
 			t.Errorf("FormatNumber(%d) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestScriptLang(t *testing.T) {
+	for in, want := range map[string]string{"الهجرة": "ar", "Migration et développement": "", "Youth": "", "": "", "2024": "", "migration الهجرة": "ar"} {
+		if got := scriptLang(in); got != want {
+			t.Errorf("scriptLang(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -5,7 +5,8 @@
 //
 //	missionsearch <command> [flags] [arguments]
 //
-// The commands are crawl, reindex, serve, search, export, eval and demo; run
+// The commands are crawl, reindex, serve, search, export, eval and demo, and
+// for benchmarks synth and load (BENCHMARKS.md); run
 // `missionsearch <command> --help` for each one's flags. Exit codes: 0 ok,
 // 1 failure, 2 usage error.
 //
@@ -55,6 +56,13 @@ var commands = []command{
 	{"demo", "serve the built-in demo site, crawl it, index it and serve search", runDemo},
 }
 
+// benchCommands are the advanced commands for measuring at scale
+// (BENCHMARKS.md), listed apart in the general help.
+var benchCommands = []command{
+	{"synth", "write N synthetic pages into the store, to measure reindex and serve", runSynth},
+	{"load", "load-test a running serve: requests/s and latency per query type", runLoad},
+}
+
 // Env is what a command receives from the process: its output streams, its
 // environment lookup and its logger. Tests build one with buffers.
 type Env struct {
@@ -80,7 +88,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return 0
 	}
-	for _, c := range commands {
+	for _, c := range append(commands[:len(commands):len(commands)], benchCommands...) {
 		if c.name != args[0] {
 			continue
 		}
@@ -109,6 +117,10 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "missionsearch: French-aware faceted search for a mission website.")
 	fmt.Fprintln(w, "\nUsage:\n\n\tmissionsearch <command> [flags] [arguments]\n\nCommands:")
 	for _, c := range commands {
+		fmt.Fprintf(w, "\t%-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nBenchmark commands (see BENCHMARKS.md):")
+	for _, c := range benchCommands {
 		fmt.Fprintf(w, "\t%-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'missionsearch <command> --help' for a command's flags.")

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"missionsearch"
@@ -21,10 +22,29 @@ import (
 // fresh environment and returns the exit code and outputs.
 func runMain(tb testing.TB, ctx context.Context, args ...string) (int, string, string) {
 	tb.Helper()
-	var stdout, stderr bytes.Buffer
+	var stdout, stderr lockedBuffer
 	getenv := func(string) string { return "" }
 	code := Run(ctx, args, getenv, &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
+}
+
+// lockedBuffer is a bytes.Buffer safe for the concurrent writes of a
+// command's log and progress lines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func TestUsageExitCodes(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -26,7 +27,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			"build switched live by reindex or crawl and swaps to it with no failed request.")
 	data := dataFlag(env, fs)
 	addr := fs.String("addr", envOr(env, "MISSIONSEARCH_ADDR", "127.0.0.1:8080"), "address to listen on (env MISSIONSEARCH_ADDR)")
-	readOnly := fs.Bool("read-only", false, "serve a copied build without a crawl store: no admin reindex (read replicas)")
+	readOnly := fs.Bool("read-only", false, "read replica: serve the builds of an existing DATA/indexes (a copy, no store.db needed), write nothing, no admin reindex")
 	cors := fs.String("cors", envOr(env, "MISSIONSEARCH_CORS", ""), "comma-separated origins allowed to call the API from browsers (env MISSIONSEARCH_CORS)")
 	rateLimit := fs.Float64("rate-limit", 20, "requests per second allowed per client IP (0 = unlimited)")
 	if err := parseFlags(fs, args); err != nil {
@@ -69,6 +70,15 @@ type running struct {
 // builds and starts the HTTP server. It returns once the server listens.
 func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, error) {
 	logger := env.Logger
+	if cfg.readOnly {
+		// A replica creates nothing: a --data without indexes/ is a
+		// mistake (a wrong path, a copy not made yet), not an empty index.
+		p := filepath.Join(cfg.data, "indexes")
+		if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
+			return nil, missionsearch.Errorf(missionsearch.ENOTFOUND,
+				"--read-only: %s is not an indexes directory; copy DATA/indexes of the indexing node there first (see README, Read replicas).", p)
+		}
+	}
 	d, err := openDir(cfg.data)
 	if err != nil {
 		return nil, err
@@ -124,8 +134,12 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 		live.Close()
 		return nil, err
 	}
+	admin := redact(cfg.adminToken)
+	if cfg.readOnly {
+		admin = "(read-only: admin endpoints disabled)"
+	}
 	logger.Info("serving", "addr", srv.URL(), "data", cfg.data, "read_only", cfg.readOnly,
-		"build", live.BuildID(), "admin_token", redact(cfg.adminToken), "cors", cfg.cors, "rate_limit", cfg.rateLimit)
+		"build", live.BuildID(), "admin_token", admin, "cors", cfg.cors, "rate_limit", cfg.rateLimit)
 	return &running{
 		url: srv.URL(),
 		close: func() {

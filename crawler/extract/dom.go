@@ -623,7 +623,10 @@ var boilerRoles = setOf("navigation", "banner", "contentinfo", "complementary", 
 
 // boilerExact are class or id tokens that mark boilerplate as a whole.
 var boilerExact = setOf("hidden", "visually-hidden", "visuallyhidden", "sr-only", "screen-reader-text",
-	"element-invisible", "skip-link", "skiplink", "d-none", "print-only", "breadcrumb", "breadcrumbs")
+	"element-invisible", "skip-link", "skiplink", "d-none", "print-only", "breadcrumb", "breadcrumbs",
+	// Generated documentation: DocBook's previous/next/up tables, Publican's
+	// docnav, Sphinx's sidebar and the "¶" permalinks of its headings.
+	"navheader", "navfooter", "docnav", "sphinxsidebar", "headerlink")
 
 // boilerPrefixes are class or id prefixes of boilerplate.
 var boilerPrefixes = []string{"block-views-", "eu-cookie", "cookie", "addtoany", "a2a_", "sharethis", "social", "share"}
@@ -776,6 +779,10 @@ func textOf(n *html.Node) string {
 				return
 			case atom.Br:
 				b.WriteByte(' ')
+			case atom.A:
+				if hasClass(c, "headerlink") { // Sphinx's "¶" after a heading
+					return
+				}
 			}
 			if blockTags[c.DataAtom] {
 				b.WriteByte(' ')

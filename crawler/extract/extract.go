@@ -173,7 +173,7 @@ func extractDoc(doc *html.Node, base *url.URL, opts Options) *Result {
 		} else if t, ok := timeIn(m.body); ok {
 			p.Published = t
 		} else {
-			p.Published = dateline(blocks)
+			p.Published = dateline(blocks, headingTexts(root))
 		}
 	}
 	if p.Updated.IsZero() && articleLike {
@@ -225,11 +225,14 @@ func firstDate(cands []string) time.Time {
 
 // dateline finds a date written at the start of the first paragraph-sized
 // block (80 bytes or more): "Tanger – 01 aout 2024 – …", "Fès, les 10 et
-// 11 avril 2018 – …". Short blocks (a listing's "07/30/2016" line, a
-// subheading) are passed over so that listings take no item's date.
-func dateline(blocks []string) time.Time {
+// 11 avril 2018 – …", "22 mai 2012. - …". Short blocks (a listing's
+// "07/30/2016" line, a subheading) are passed over so that listings take no
+// item's date, and so are headings: a news lede set as an <h2> above the
+// first paragraph (Wikinews) is not where the dateline is. headings holds
+// the text of the main content's h1–h6 elements.
+func dateline(blocks []string, headings map[string]bool) time.Time {
 	for _, b := range blocks {
-		if len(b) < 80 {
+		if len(b) < 80 || headings[b] {
 			continue
 		}
 		head := b[:min(len(b), 80)]
@@ -239,6 +242,32 @@ func dateline(blocks []string) time.Time {
 		break
 	}
 	return time.Time{}
+}
+
+// headingTexts returns the collapsed text of the h1–h6 elements under root
+// (at most the first 64), as collectBlocks would give their blocks.
+func headingTexts(root *html.Node) map[string]bool {
+	out := map[string]bool{}
+	var walk func(n *html.Node, depth int)
+	walk = func(n *html.Node, depth int) {
+		if depth > maxDepth || len(out) >= 64 {
+			return
+		}
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+				if t := collapse(textOf(n)); t != "" {
+					out[t] = true
+				}
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1)
+		}
+	}
+	walk(root, 0)
+	return out
 }
 
 // chooseLang decides the page language from the markup and the text.

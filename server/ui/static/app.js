@@ -1,6 +1,7 @@
 // missionsearch — progressive enhancement of the search page. The page works
 // without this script; it adds as-you-type suggestions (an ARIA 1.2
-// combobox) and submits the filters as soon as they change.
+// combobox) and submits the filters as soon as they change, then puts the
+// focus back on the filter that changed once the new page is there.
 (function () {
   "use strict";
   var form = document.getElementById("recherche");
@@ -12,10 +13,31 @@
     if (form.requestSubmit) form.requestSubmit(); else form.submit();
   }
 
-  // Filters: a checkbox or the sort order submits the form at once.
+  // Filters: a checkbox or the sort order submits the form at once. The
+  // reload would drop keyboard users back at the top of the page, so the
+  // changed control is remembered and focused again on the new page.
+  var focusKey = "missionsearch-focus";
   document.querySelectorAll("[data-autosubmit] input, [data-autosubmit] select").forEach(function (el) {
-    el.addEventListener("change", submit);
+    el.addEventListener("change", function () {
+      try {
+        sessionStorage.setItem(focusKey, JSON.stringify({ name: el.name, value: el.type === "checkbox" ? el.value : null }));
+      } catch (e) { /* storage may be off: focus is a comfort */ }
+      submit();
+    });
   });
+  (function restoreFocus() {
+    var saved = null;
+    try {
+      saved = JSON.parse(sessionStorage.getItem(focusKey) || "null");
+      sessionStorage.removeItem(focusKey);
+    } catch (e) { return; }
+    if (!saved || typeof saved.name !== "string") return;
+    var target = null;
+    document.querySelectorAll("[data-autosubmit] input, [data-autosubmit] select").forEach(function (el) {
+      if (!target && el.name === saved.name && (saved.value === null || el.value === saved.value)) target = el;
+    });
+    if (target) target.focus();
+  })();
 
   // Suggestions.
   input.setAttribute("role", "combobox");
@@ -33,7 +55,11 @@
   live.setAttribute("aria-live", "polite");
   form.appendChild(live);
 
+  // close hides the list and drops the suggestions still on their way, so
+  // that a late answer never reopens a list the visitor dismissed.
   function close() {
+    clearTimeout(timer);
+    seq++;
     list.hidden = true;
     list.textContent = "";
     items = [];
@@ -72,6 +98,7 @@
       return li;
     });
     active = -1;
+    input.removeAttribute("aria-activedescendant"); // the old options are gone
     if (items.length === 0) { close(); return; }
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");

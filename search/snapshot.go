@@ -1,0 +1,406 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/numeric"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	bindex "github.com/blevesearch/bleve_index_api"
+
+	"missionsearch"
+	"missionsearch/index"
+)
+
+// The fast path of facet counting and sorting.
+//
+// bleve counts facets by visiting the doc values of every hit, and sorts
+// by date by visiting the date and loading the id of every hit: about 1–2
+// µs a hit, 150 ms for the empty query over 100,000 pages. Instead, for
+// each index snapshot (an immutable view of the index: a read-only build
+// never changes, and a writable index gets a new one per batch or merge),
+// the Searcher keeps:
+//
+//   - for every value of the facet fields, the bitmap of the documents that
+//     have it (roaring bitmaps of scorch's global document numbers), read
+//     once from the term dictionaries and postings;
+//   - the rank of every document in the date order of SortDate (newest
+//     first, pages without a date last, then by id), read once from the
+//     date doc values and the ids.
+//
+// A search then collects the documents matching the words (and the date
+// range) into a bitmap B while bleve scores them and picks the page of
+// hits, in one pass; facet F's count of value v is |B ∧ v ∧ the filters of
+// the other facets|, exact, a few microseconds per value. The date order
+// is a rank lookup instead of two reads per hit. The empty query needs no
+// pass at all: B is every document, and the page of hits is found by
+// walking the date order.
+
+// snapshotData is what the fast path knows of one index snapshot.
+type snapshotData struct {
+	snap   *scorch.IndexSnapshot // identity only: never used once released
+	all    *roaring.Bitmap       // live documents
+	facets []valueBitmaps        // in the order of facetSpecs
+
+	// ranks are built on first use (only date order and cursors need them).
+	rankOnce sync.Once
+	rk       *ranks
+	rkErr    error
+}
+
+// valueBitmaps are the documents of each value of one keyword field.
+type valueBitmaps struct {
+	values []string // in term order
+	docs   []*roaring.Bitmap
+	index  map[string]int
+}
+
+// union returns the documents with any of values; an empty bitmap when
+// none is known.
+func (v *valueBitmaps) union(values []string) *roaring.Bitmap {
+	var bs []*roaring.Bitmap
+	for _, val := range values {
+		if i, ok := v.index[val]; ok {
+			bs = append(bs, v.docs[i])
+		}
+	}
+	switch len(bs) {
+	case 0:
+		return roaring.New()
+	case 1:
+		return bs[0].Clone()
+	}
+	return roaring.FastOr(bs...)
+}
+
+// snapshotCache holds the snapshotData of the latest snapshot seen: a
+// server searches one build at a time, and a new build or batch makes
+// the older data useless.
+type snapshotCache struct {
+	mu  sync.Mutex
+	cur *snapshotData
+}
+
+// view is an index reader held for one search, with the fast-path data of
+// its snapshot (nil data: the slow path must be used).
+type view struct {
+	r    bindex.IndexReader
+	data *snapshotData
+}
+
+func (v *view) Close() error { return v.r.Close() }
+
+// errUnavailable is returned when the index is closed or has no build.
+func errUnavailable(op string, err error) error {
+	if err == nil {
+		return fmt.Errorf("%s: %w", op, missionsearch.Errorf(missionsearch.EUNAVAILABLE,
+			"The search index is not ready. Please try again in a moment."))
+	}
+	return wrapErr(op, err)
+}
+
+// reader returns a reader of the index. A closed index (whose scorch
+// engine gives a nil snapshot) or an empty alias gives an EUNAVAILABLE
+// error.
+func (s *Searcher) reader() (bindex.IndexReader, error) {
+	adv, err := s.idx.Advanced()
+	if err != nil {
+		return nil, errUnavailable("search: reader", err)
+	}
+	if adv == nil {
+		return nil, errUnavailable("search: reader", nil)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, wrapErr("search: reader", err)
+	}
+	if r == nil {
+		return nil, errUnavailable("search: reader", nil)
+	}
+	if snap, ok := r.(*scorch.IndexSnapshot); ok && snap == nil {
+		// scorch.Reader on a closed index: a typed nil.
+		return nil, errUnavailable("search: reader", nil)
+	}
+	return r, nil
+}
+
+// view returns a reader of the index with the fast-path data of its
+// snapshot, building the data on first use. data is nil when the index is
+// not a scorch index or the fast path is off; the view is nil when the
+// index gives no reader (an alias of several indexes): the slow path then
+// reports what is wrong.
+func (s *Searcher) view(ctx context.Context) (*view, error) {
+	r, err := s.reader()
+	if err != nil {
+		if missionsearch.ErrorCode(err) == missionsearch.EUNAVAILABLE {
+			return nil, err
+		}
+		return nil, nil
+	}
+	v := &view{r: r}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok || s.slow {
+		return v, nil
+	}
+	s.snaps.mu.Lock()
+	defer s.snaps.mu.Unlock()
+	if d := s.snaps.cur; d != nil && d.snap == snap {
+		v.data = d
+		return v, nil
+	}
+	d, err := loadSnapshotData(ctx, snap)
+	if err != nil {
+		r.Close()
+		return nil, fmt.Errorf("search: facet data: %w", err)
+	}
+	s.snaps.cur = d
+	v.data = d
+	return v, nil
+}
+
+// loadSnapshotData reads the facet bitmaps of snap.
+func loadSnapshotData(ctx context.Context, snap *scorch.IndexSnapshot) (*snapshotData, error) {
+	d := &snapshotData{snap: snap, all: roaring.New()}
+	var offset uint64
+	for _, seg := range snap.Segments() {
+		live := seg.DocNumbersLive()
+		if offset == 0 {
+			d.all.Or(live)
+		} else {
+			it := live.Iterator()
+			buf := make([]uint32, 0, 1024)
+			for it.HasNext() {
+				buf = append(buf, uint32(offset+uint64(it.Next())))
+				if len(buf) == cap(buf) {
+					d.all.AddMany(buf)
+					buf = buf[:0]
+				}
+			}
+			d.all.AddMany(buf)
+		}
+		offset += seg.Segment().Count()
+	}
+	if offset > math.MaxUint32 {
+		return nil, fmt.Errorf("%d documents: too many for 32-bit bitmaps", offset)
+	}
+	d.facets = make([]valueBitmaps, len(facetSpecs))
+	buf := make([]uint32, 0, 4096)
+	for i, f := range facetSpecs {
+		fd, err := snap.FieldDict(f.field)
+		if err != nil {
+			return nil, err
+		}
+		vb := valueBitmaps{index: map[string]int{}}
+		for {
+			e, err := fd.Next()
+			if err != nil {
+				fd.Close()
+				return nil, err
+			}
+			if e == nil {
+				break
+			}
+			vb.index[e.Term] = len(vb.values)
+			vb.values = append(vb.values, e.Term)
+		}
+		fd.Close()
+		vb.docs = make([]*roaring.Bitmap, len(vb.values))
+		for j, term := range vb.values {
+			bm, err := postings(ctx, snap, f.field, term, buf)
+			if err != nil {
+				return nil, err
+			}
+			vb.docs[j] = bm
+		}
+		d.facets[i] = vb
+	}
+	return d, nil
+}
+
+// postings returns the documents with term in field; buf is scratch space.
+func postings(ctx context.Context, snap *scorch.IndexSnapshot, field, term string, buf []uint32) (*roaring.Bitmap, error) {
+	tfr, err := snap.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tfr.Close()
+	bm := roaring.New()
+	var tfd *bindex.TermFieldDoc
+	buf = buf[:0]
+	for {
+		tfd, err = tfr.Next(tfd)
+		if err != nil {
+			return nil, err
+		}
+		if tfd == nil {
+			break
+		}
+		buf = append(buf, uint32(tfd.ID.Value()))
+		if len(buf) == cap(buf) {
+			bm.AddMany(buf)
+			buf = buf[:0]
+		}
+	}
+	bm.AddMany(buf)
+	bm.RunOptimize()
+	return bm, nil
+}
+
+// ranks is the date order of SortDate over the documents of a snapshot.
+type ranks struct {
+	rank   []uint32 // by document number; deleted documents have none
+	byRank []uint32 // document numbers in date order
+	date   []int64  // by document number: the date doc value, or noDate
+}
+
+// noDate is the date of the pages without one: they sort last.
+const noDate = math.MinInt64
+
+// ranks returns the date order of d's snapshot, read through r (a reader
+// of that snapshot) on first use.
+func (d *snapshotData) ranks(ctx context.Context, r bindex.IndexReader) (*ranks, error) {
+	d.rankOnce.Do(func() { d.rk, d.rkErr = loadRanks(ctx, d, r) })
+	return d.rk, d.rkErr
+}
+
+func loadRanks(ctx context.Context, d *snapshotData, r bindex.IndexReader) (*ranks, error) {
+	n := uint64(0)
+	if !d.all.IsEmpty() {
+		n = uint64(d.all.Maximum()) + 1
+	}
+	rk := &ranks{
+		rank:   make([]uint32, n),
+		byRank: make([]uint32, 0, d.all.GetCardinality()),
+		date:   make([]int64, n),
+	}
+	dvr, err := r.DocValueReader([]string{index.FieldDate})
+	if err != nil {
+		return nil, err
+	}
+	var id bindex.IndexInternalID
+	var doc uint32
+	var found bool
+	visit := func(field string, term []byte) {
+		if found || field != index.FieldDate {
+			return
+		}
+		if valid, shift := numeric.ValidPrefixCodedTermBytes(term); valid && shift == 0 {
+			if v, err := numeric.PrefixCoded(term).Int64(); err == nil {
+				rk.date[doc], found = v, true
+			}
+		}
+	}
+	it := d.all.Iterator()
+	for it.HasNext() {
+		doc = it.Next()
+		found = false
+		id = bindex.NewIndexInternalID(id, uint64(doc))
+		if err := dvr.VisitDocValues(id, visit); err != nil {
+			return nil, err
+		}
+		if !found {
+			rk.date[doc] = noDate
+		}
+		rk.byRank = append(rk.byRank, doc)
+		if len(rk.byRank)%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	// Newest first, pages without a date (noDate) last; equal dates by id,
+	// read only for them.
+	slices.SortFunc(rk.byRank, func(a, b uint32) int {
+		if c := cmp.Compare(rk.date[b], rk.date[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	for i := 0; i < len(rk.byRank); {
+		j := i + 1
+		for j < len(rk.byRank) && rk.date[rk.byRank[j]] == rk.date[rk.byRank[i]] {
+			j++
+		}
+		if j-i > 1 {
+			if err := sortRunByID(r, rk.byRank[i:j]); err != nil {
+				return nil, err
+			}
+		}
+		i = j
+	}
+	for i, doc := range rk.byRank {
+		rk.rank[doc] = uint32(i)
+	}
+	return rk, nil
+}
+
+func sortRunByID(r bindex.IndexReader, docs []uint32) error {
+	type docID struct {
+		doc uint32
+		id  string
+	}
+	ds := make([]docID, len(docs))
+	var iid bindex.IndexInternalID
+	for i, doc := range docs {
+		iid = bindex.NewIndexInternalID(iid, uint64(doc))
+		id, err := r.ExternalID(iid)
+		if err != nil {
+			return err
+		}
+		ds[i] = docID{doc, id}
+	}
+	slices.SortFunc(ds, func(a, b docID) int { return cmp.Compare(a.id, b.id) })
+	for i, d := range ds {
+		docs[i] = d.doc
+	}
+	return nil
+}
+
+// dateKey returns the sort key bleve gives doc for the date field of
+// sortOrder (see bsearch.SortField.Value).
+func (rk *ranks) dateKey(doc uint32) string {
+	if rk.date[doc] == noDate {
+		return bsearch.LowTerm // descending, missing last
+	}
+	return string(numeric.MustNewPrefixCodedInt64(rk.date[doc], 0))
+}
+
+// rankKey encodes a rank as a sort key that orders like the rank.
+func rankKey(rank uint32) string {
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], rank)
+	return string(b[:])
+}
+
+// after returns the number of documents that sort before or at the
+// position of a hit with sort keys dateKey and id, which need not be in
+// the snapshot: the rank from which the hits after it start.
+func (rk *ranks) after(r bindex.IndexReader, dateKey, id string) (int, error) {
+	var iid bindex.IndexInternalID
+	var firstErr error
+	n, _ := slices.BinarySearchFunc(rk.byRank, struct{}{}, func(doc uint32, _ struct{}) int {
+		// Does doc sort after the cursor? +1 if so.
+		dk := rk.dateKey(doc)
+		if dk != dateKey {
+			if dk > dateKey { // descending
+				return -1
+			}
+			return 1
+		}
+		iid = bindex.NewIndexInternalID(iid, uint64(doc))
+		did, err := r.ExternalID(iid)
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		if did <= id {
+			return -1
+		}
+		return 1
+	})
+	return n, firstErr
+}
