@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -204,5 +203,3 @@ func getJSON(tb testing.TB, u string, v any) {
 		tb.Fatalf("GET %s: decode: %v", u, err)
 	}
 }
-
-var _ = fmt.Sprintf

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -166,5 +165,3 @@ func splitList(s string) []string {
 	}
 	return out
 }
-
-var _ = slog.LevelInfo

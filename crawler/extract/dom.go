@@ -180,6 +180,14 @@ func scanDocument(doc *html.Node, page *url.URL) *docMeta {
 }
 
 // scanMeta records what a <meta> element says.
+// setOnce sets *dst to v unless it is already set: the first of repeated
+// meta tags wins.
+func setOnce(dst *string, v string) {
+	if *dst == "" {
+		*dst = v
+	}
+}
+
 func scanMeta(m *docMeta, n *html.Node, metaTags *[]string) {
 	content, hasContent := attrOK(n, "content")
 	if !hasContent {
@@ -203,39 +211,25 @@ func scanMeta(m *docMeta, n *html.Node, metaTags *[]string) {
 			}
 		}
 	case key == "og:title":
-		if m.ogTitle == "" {
-			m.ogTitle = content
-		}
+		setOnce(&m.ogTitle, content)
 	case key == "og:type":
 		if m.ogType == "" {
 			m.ogType = strings.ToLower(strings.TrimSpace(content))
 		}
 	case key == "og:site_name":
-		if m.siteName == "" {
-			m.siteName = content
-		}
+		setOnce(&m.siteName, content)
 	case key == "og:locale":
-		if m.ogLocale == "" {
-			m.ogLocale = content
-		}
+		setOnce(&m.ogLocale, content)
 	case key == "description":
-		if m.description == "" {
-			m.description = content
-		}
+		setOnce(&m.description, content)
 	case key == "og:description":
-		if m.ogDescription == "" {
-			m.ogDescription = content
-		}
+		setOnce(&m.ogDescription, content)
 	case key == "twitter:description":
-		if m.twitterDescription == "" {
-			m.twitterDescription = content
-		}
+		setOnce(&m.twitterDescription, content)
 	case key == "article:tag":
 		*metaTags = append(*metaTags, content)
 	case key == "keywords" || key == "news_keywords":
-		if m.keywords == "" {
-			m.keywords = content
-		}
+		setOnce(&m.keywords, content)
 	case publishedKeys[key]:
 		m.metaPublished = append(m.metaPublished, content)
 	case modifiedKeys[key]:
