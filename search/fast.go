@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"math"
 	"slices"
+	"sort"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
@@ -56,8 +58,34 @@ func (s *Searcher) runFast(ctx context.Context, v *view, r *Request, text query.
 			return nil, err
 		}
 	} else {
-		if out, words, err = s.record(ctx, v, rk, r, text, dated, filter, after); err != nil {
-			return nil, err
+		if filter != nil || dated {
+			// Filters: the matches from the postings bitmaps, and scores
+			// for those that pass the filters only.
+			words, err = matchSet(ctx, d.snap, d.all, text)
+			switch {
+			case err == nil:
+				if dated {
+					words.And(rk.between(r))
+				}
+				hits := words
+				if filter != nil {
+					hits = roaring.And(words, filter)
+				}
+				if out, err = s.score(ctx, v, rk, r, text, dated, filter != nil, hits, after); err != nil {
+					return nil, err
+				}
+				s.matched.Add(1)
+			case errors.Is(err, errUnsupported):
+				words = nil
+				s.unsupported.Add(1)
+			default:
+				return nil, fastErr("search: matches", err)
+			}
+		}
+		if words == nil {
+			if out, words, err = s.record(ctx, v, rk, r, text, dated, filter, after); err != nil {
+				return nil, err
+			}
 		}
 	}
 	out.facets = make(map[string][]FacetValue, len(facetSpecs))
@@ -177,20 +205,42 @@ func (s *Searcher) walk(ctx context.Context, v *view, rk *ranks, r *Request, slo
 // pass the facet filters, sorted by the rank of the date order instead of
 // the date and id. It returns the hits and the recorded documents.
 func (s *Searcher) record(ctx context.Context, v *view, rk *ranks, r *Request, text query.Query, dated bool, filter *roaring.Bitmap, after *cursor) (*outcome, *roaring.Bitmap, error) {
-	// The inner query has the shape of the slow path's (a filter exactly
-	// when the slow path has one), so that scores are the same.
-	var inner query.Query
-	switch {
-	case dated:
-		inner = filtered(text, dateQuery(r))
-	case filter != nil:
-		inner = filtered(text, &docsQuery{snap: v.data.snap, docs: v.data.all})
-	default:
-		inner = filtered(text, nil)
+	req, err := s.fastRequest(v, rk, r, innerQuery(v, r, text, dated, filter != nil), after)
+	if err != nil {
+		return nil, nil, err
 	}
 	rec := &recorder{buf: make([]uint32, 0, 4096), docs: roaring.New()}
-	q := &recordingQuery{snap: v.data.snap, inner: inner, allow: filter, rec: rec}
-	req := bleve.NewSearchRequestOptions(q, r.Size, (r.Page-1)*r.Size, false)
+	req.Query = &recordingQuery{snap: v.data.snap, inner: req.Query, allow: filter, rec: rec}
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, nil, fastErr("search: hits", err)
+	}
+	rec.flush()
+	if rec.broken {
+		return nil, nil, errStale
+	}
+	fastSortKeys(rk, r, res.Hits)
+	return &outcome{total: res.Total, hits: res.Hits}, rec.docs, nil
+}
+
+// innerQuery returns the query of the words (and dates) of the fast path,
+// of the shape of the slow path's (a filter exactly when the slow path has
+// one), so that scores are the same.
+func innerQuery(v *view, r *Request, text query.Query, dated, withFilter bool) query.Query {
+	switch {
+	case dated:
+		return filtered(text, dateQuery(r))
+	case withFilter:
+		return filtered(text, &docsQuery{snap: v.data.snap, docs: v.data.all})
+	}
+	return filtered(text, nil)
+}
+
+// fastRequest returns the bleve request of the page of hits of r with the
+// query inner, sorted by score and the rank of the date order (or by rank
+// alone), continuing after the cursor, if any.
+func (s *Searcher) fastRequest(v *view, rk *ranks, r *Request, inner query.Query, after *cursor) (*bleve.SearchRequest, error) {
+	req := bleve.NewSearchRequestOptions(inner, r.Size, (r.Page-1)*r.Size, false)
 	req.Fields = index.StoredFields()
 	rs := &rankSort{rk: rk}
 	if r.Sort == SortDate {
@@ -203,7 +253,7 @@ func (s *Searcher) record(ctx context.Context, v *view, rk *ranks, r *Request, t
 		n := len(after.Keys)
 		start, err := rk.after(v.r, string(after.Keys[n-2]), string(after.Keys[n-1]))
 		if err != nil {
-			return nil, nil, wrapErr("search: cursor", err)
+			return nil, wrapErr("search: cursor", err)
 		}
 		key := ""
 		if start > 0 {
@@ -215,16 +265,12 @@ func (s *Searcher) record(ctx context.Context, v *view, rk *ranks, r *Request, t
 			req.SearchAfter = []string{string(after.Keys[0]), key}
 		}
 	}
-	res, err := s.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, nil, fastErr("search: hits", err)
-	}
-	rec.flush()
-	if rec.broken {
-		return nil, nil, errStale
-	}
-	// The sort keys of the slow path, for the cursor.
-	for _, h := range res.Hits {
+	return req, nil
+}
+
+// fastSortKeys gives hits the sort keys of the slow path, for the cursor.
+func fastSortKeys(rk *ranks, r *Request, hits bsearch.DocumentMatchCollection) {
+	for _, h := range hits {
 		doc := uint32(h.IndexInternalID.Value())
 		keys := []string{rk.dateKey(doc), h.ID}
 		if r.Sort != SortDate {
@@ -232,7 +278,67 @@ func (s *Searcher) record(ctx context.Context, v *view, rk *ranks, r *Request, t
 		}
 		h.Sort = keys
 	}
-	return &outcome{total: res.Total, hits: res.Hits}, rec.docs, nil
+}
+
+// score runs the words (and dates) through bleve over hits only, the
+// documents that match them and pass the filters (see matchSet), with the
+// query, sort and paging of record, so that hits and scores are record's.
+func (s *Searcher) score(ctx context.Context, v *view, rk *ranks, r *Request, text query.Query, dated, withFilter bool, hits *roaring.Bitmap, after *cursor) (*outcome, error) {
+	req, err := s.fastRequest(v, rk, r, innerQuery(v, r, restrictText(v, text, hits), dated, withFilter), after)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fastErr("search: hits", err)
+	}
+	if after == nil && res.Total != hits.GetCardinality() {
+		// The bitmaps and bleve disagree: never serve a wrong count.
+		return nil, errStale
+	}
+	fastSortKeys(rk, r, res.Hits)
+	return &outcome{total: hits.GetCardinality(), hits: res.Hits}, nil
+}
+
+// restrictText returns text restricted to docs without changing its
+// scores: docs join the required part as a conjunct of score and weight 0,
+// so that bleve's conjunction skips from one of docs to the next. (Not by
+// wrapping the whole query in restrictedQuery: BooleanSearcher.Advance
+// moves its optional clauses past documents they match, and loses their
+// score.)
+func restrictText(v *view, text query.Query, docs *roaring.Bitmap) query.Query {
+	only := &docsQuery{snap: v.data.snap, docs: docs, zero: true}
+	if bq, ok := text.(*query.BooleanQuery); ok && bq.Must != nil {
+		out := *bq
+		out.Must = bleve.NewConjunctionQuery(only, bq.Must)
+		return &out
+	}
+	if bq, ok := text.(*query.BooleanQuery); ok && bq.Must == nil {
+		// Its optional clauses are required: they cannot be moved.
+		return bleve.NewConjunctionQuery(only, filtered(text, nil))
+	}
+	return bleve.NewConjunctionQuery(only, text)
+}
+
+// between returns the documents whose date is in the range of r (the
+// bounds of dateQuery), read from the date order.
+func (rk *ranks) between(r *Request) *roaring.Bitmap {
+	lo, hi := int64(math.MinInt64+1), int64(math.MaxInt64)
+	if !r.From.IsZero() {
+		lo = dayStart(r.From).UnixNano()
+	}
+	if !r.To.IsZero() {
+		hi = dayStart(r.To).AddDate(0, 0, 1).UnixNano()
+	}
+	// byRank is newest first: the range is one run of it.
+	date := func(i int) int64 { return rk.date[rk.byRank[i]] }
+	start := sort.Search(len(rk.byRank), func(i int) bool { return date(i) < hi })
+	end := sort.Search(len(rk.byRank), func(i int) bool { return date(i) < lo })
+	docs := slices.Clone(rk.byRank[start:max(start, end)])
+	slices.Sort(docs)
+	bm := roaring.New()
+	bm.AddMany(docs)
+	return bm
 }
 
 // fastErr is wrapErr, keeping errStale recognisable.

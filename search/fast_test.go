@@ -86,7 +86,7 @@ func randomRequest(r *rand.Rand, pages []*missionsearch.Page) Request {
 	}
 	var req Request
 	p := pages[r.IntN(len(pages))]
-	switch r.IntN(6) {
+	switch r.IntN(9) {
 	case 0: // the empty query
 	case 1: // a word of a title
 		ws := strings.Fields(p.Title)
@@ -103,6 +103,18 @@ func randomRequest(r *rand.Rand, pages []*missionsearch.Page) Request {
 		req.Query = ws[0] + " -" + ws[len(ws)-1]
 	case 5: // a frequent word
 		req.Query = pick([]string{"coopération", "projet", "développement", "mission", "santé"}, 1)[0]
+	case 6: // a typo (fuzzy matches and corrections)
+		w := []rune(pick([]string{"coopération", "développement", "migration", "partenaires", "formation"}, 1)[0])
+		i := 1 + r.IntN(len(w)-3)
+		w[i], w[i+1] = w[i+1], w[i]
+		req.Query = string(w)
+	case 7: // OR
+		ws := strings.Fields(p.Body)
+		req.Query = ws[r.IntN(len(ws))] + " OR " + ws[r.IntN(len(ws))]
+	case 8: // three or four words: all but one must match
+		ws := strings.Fields(p.Body)
+		i := r.IntN(len(ws) - 4)
+		req.Query = strings.Join(ws[i:i+3+r.IntN(2)], " ")
 	}
 	// Filters from other pages, so that their values exist, plus sometimes
 	// an unknown value.
@@ -198,6 +210,10 @@ func TestFastPathEqualsBleve(t *testing.T) {
 	if fast.fast.Load() == 0 || fast.stale.Load() != 0 {
 		t.Errorf("fast path runs %d, given back %d: want all on the fast path", fast.fast.Load(), fast.stale.Load())
 	}
+	if fast.matched.Load() == 0 {
+		t.Errorf("no search took its matches from the postings bitmaps (%d could not)", fast.unsupported.Load())
+	}
+	t.Logf("fast path: %d searches, %d with matches from the postings bitmaps, %d not evaluable", fast.fast.Load(), fast.matched.Load(), fast.unsupported.Load())
 	if slow.fast.Load() != 0 {
 		t.Errorf("slow searcher ran %d searches on the fast path", slow.fast.Load())
 	}

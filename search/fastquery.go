@@ -27,23 +27,30 @@ func checkSnap(r bindex.IndexReader, snap *scorch.IndexSnapshot) error {
 }
 
 // docsQuery matches the documents of a bitmap of snap, with a constant
-// score. Used as a filter, it never changes scores.
+// score. Used as a filter, it never changes scores; zero makes it score 0
+// with weight 0, so that as a conjunct it changes no score either.
 type docsQuery struct {
 	snap *scorch.IndexSnapshot
 	docs *roaring.Bitmap
+	zero bool
 }
 
 func (q *docsQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mapping.IndexMapping, _ bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	if err := checkSnap(r, q.snap); err != nil {
 		return nil, err
 	}
-	return &docsSearcher{docs: q.docs, it: q.docs.Iterator()}, nil
+	ds := &docsSearcher{docs: q.docs, it: q.docs.Iterator(), score: 1}
+	if q.zero {
+		ds.score = 0
+	}
+	return ds, nil
 }
 
 type docsSearcher struct {
-	docs *roaring.Bitmap
-	it   roaring.IntPeekable
-	norm float64
+	docs  *roaring.Bitmap
+	it    roaring.IntPeekable
+	norm  float64
+	score float64 // of every match, and the searcher's weight
 }
 
 func (s *docsSearcher) match(ctx *bsearch.SearchContext) *bsearch.DocumentMatch {
@@ -53,7 +60,7 @@ func (s *docsSearcher) match(ctx *bsearch.SearchContext) *bsearch.DocumentMatch 
 	doc := s.it.Next()
 	m := ctx.DocumentMatchPool.Get()
 	m.IndexInternalID = bindex.NewIndexInternalID(m.IndexInternalID, uint64(doc))
-	m.Score = 1
+	m.Score = s.score
 	return m
 }
 
@@ -67,7 +74,7 @@ func (s *docsSearcher) Advance(ctx *bsearch.SearchContext, id bindex.IndexIntern
 }
 
 func (s *docsSearcher) Close() error               { return nil }
-func (s *docsSearcher) Weight() float64            { return 1 }
+func (s *docsSearcher) Weight() float64            { return s.score }
 func (s *docsSearcher) SetQueryNorm(n float64)     { s.norm = n }
 func (s *docsSearcher) Count() uint64              { return s.docs.GetCardinality() }
 func (s *docsSearcher) Min() int                   { return 0 }

@@ -167,6 +167,9 @@ type Searcher struct {
 	// fast and stale count the searches run on the fast path, and those
 	// it gave back to the slow path because the index changed.
 	fast, stale atomic.Uint64
+	// matched counts the fast searches whose matches came from the
+	// postings bitmaps (matchSet), unsupported those that could not.
+	matched, unsupported atomic.Uint64
 }
 
 // New returns a Searcher over idx, an index built with index.NewMapping:
