@@ -259,6 +259,7 @@ func BenchmarkSearch(b *testing.B) {
 				b.Skip("set MISSIONSEARCH_BENCH_LARGE=1 or give -bench")
 			}
 			s := New(benchIndex(b, size.n))
+			s.SetCacheSize(0) // the cost of computing; "cached" below measures the cache
 			// MISSIONSEARCH_BENCH_SLOW=1 measures bleve's own facets and
 			// sorts (the code before the fast path), for comparison.
 			s.slow = os.Getenv("MISSIONSEARCH_BENCH_SLOW") == "1"
@@ -319,6 +320,22 @@ func BenchmarkSearch(b *testing.B) {
 					}
 				})
 			}
+			b.Run("cached", func(b *testing.B) {
+				c := New(benchIndex(b, size.n))
+				req := Request{Query: "coopération", Sections: []string{"news"}, Years: []string{"2020", "2021"}}
+				if _, err := c.Search(b.Context(), req); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := c.Search(b.Context(), req); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if c.CachedSearches() == 0 {
+					b.Fatal("no search answered from the cache")
+				}
+			})
 			b.Run("suggest", func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {

@@ -55,11 +55,6 @@ func matchSet(ctx context.Context, snap *scorch.IndexSnapshot, live *roaring.Bit
 	return out, nil
 }
 
-type fuzzyKey struct {
-	field, term string
-	fuzziness   int
-}
-
 // evaluator computes match sets in the local document numbers of one
 // segment at a time.
 type evaluator struct {
@@ -82,6 +77,17 @@ func (ev *evaluator) eval(q query.Query) (bm *roaring.Bitmap, none bool, err err
 		return bm, false, err
 	case *query.FuzzyQuery:
 		return ev.fuzzyQuery(q)
+	case *fuzzyQuery:
+		e, err := q.cache.candidates(ev.snap, q.Field, q.Term, q.Fuzziness)
+		if err != nil {
+			return nil, false, err
+		}
+		terms := e.terms
+		if len(terms) == 0 || q.Fuzziness == 0 {
+			terms = []string{q.Term}
+		}
+		bm, err := ev.union(q.Field, terms)
+		return bm, false, err
 	case *query.MatchAllQuery:
 		bm := roaring.New()
 		bm.AddRange(0, ev.seg.Count())
@@ -281,13 +287,19 @@ func (ev *evaluator) fuzzyQuery(q *query.FuzzyQuery) (*roaring.Bitmap, bool, err
 		}
 		ev.fuzzy[key] = cands
 	}
+	bm, err := ev.union(field, cands)
+	return bm, false, err
+}
+
+// union returns the documents of the segment with any of terms in field.
+func (ev *evaluator) union(field string, terms []string) (*roaring.Bitmap, error) {
 	out := roaring.New()
-	for _, t := range cands {
+	for _, t := range terms {
 		bm, err := ev.postings(field, t)
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		out.Or(bm)
 	}
-	return out, false, nil
+	return out, nil
 }

@@ -307,11 +307,11 @@ func (p *plan) wordQuery(ti *termInfo) query.Query {
 			if f := ti.stemFuzz(i); f > 0 {
 				st := ti.stems[i][0]
 				fuzzy = append(fuzzy,
-					fuzzyTerm(index.TitleField(l), st, f, boostTitle),
-					fuzzyTerm(index.BodyField(l), st, f, boostBody))
+					p.fuzzyTerm(index.TitleField(l), st, f, boostTitle),
+					p.fuzzyTerm(index.BodyField(l), st, f, boostBody))
 			}
 		}
-		fuzzy = append(fuzzy, fuzzyTerm(index.FieldTitleExact, ti.fold[0], ti.fuzz, boostTitleExact))
+		fuzzy = append(fuzzy, p.fuzzyTerm(index.FieldTitleExact, ti.fold[0], ti.fuzz, boostTitleExact))
 	}
 	// Known words close to an unknown one, found in the unstemmed titles
 	// and searched like the word itself: "migratoin" → migration → migr.
@@ -391,12 +391,8 @@ func allTerms(field string, terms []string, boost float64) query.Query {
 	return bleve.NewConjunctionQuery(qs...)
 }
 
-func fuzzyTerm(field, term string, fuzziness int, boost float64) query.Query {
-	fq := bleve.NewFuzzyQuery(term)
-	fq.SetField(field)
-	fq.SetFuzziness(fuzziness)
-	fq.SetBoost(boost)
-	return fq
+func (p *plan) fuzzyTerm(field, term string, fuzziness int, boost float64) query.Query {
+	return &fuzzyQuery{cache: &p.s.fuzz, Field: field, Term: term, Fuzziness: fuzziness, Boost: boost}
 }
 
 // hit converts a bleve hit, cutting its snippet.

@@ -14,8 +14,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
 
 	"missionsearch"
 	"missionsearch/index"
@@ -170,14 +172,29 @@ type Searcher struct {
 	// matched counts the fast searches whose matches came from the
 	// postings bitmaps (matchSet), unsupported those that could not.
 	matched, unsupported atomic.Uint64
+	// fuzz holds the typo candidates of the words searched (fuzzy.go).
+	fuzz fuzzyCache
+	// cache keeps results per snapshot (cache.go); cacheSize 0 turns it
+	// off. cached counts the searches it answered.
+	cache     resultCache
+	cacheSize int
+	cached    atomic.Uint64
 }
+
+// SetCacheSize sets the number of results kept (DefaultCacheSize by
+// default); 0 turns the result cache off. Call it before searching.
+func (s *Searcher) SetCacheSize(n int) { s.cacheSize = max(0, n) }
+
+// CachedSearches returns the number of searches answered from the result
+// cache.
+func (s *Searcher) CachedSearches() uint64 { return s.cached.Load() }
 
 // New returns a Searcher over idx, an index built with index.NewMapping:
 // usually the alias of an *index.Live, so that a new build can be swapped
 // in under running searches. The Searcher does not own idx and never closes
 // it.
 func New(idx bleve.Index) *Searcher {
-	s := &Searcher{idx: idx}
+	s := &Searcher{idx: idx, cacheSize: DefaultCacheSize}
 	s.an, s.err = newAnalyzers()
 	return s
 }
@@ -322,6 +339,15 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 			return nil, err
 		}
 	}
+	snap, key := s.cacheLookupKey(&r)
+	if key != "" {
+		if res, ok := s.cache.get(snap, key); ok {
+			s.cached.Add(1)
+			cp := *res
+			cp.Took = time.Since(start)
+			return &cp, nil
+		}
+	}
 	p, err := s.plan(ctx, q)
 	if err != nil {
 		return nil, err
@@ -364,8 +390,32 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 			return nil, err
 		}
 	}
+	if key != "" {
+		cp := *res
+		s.cache.add(snap, key, &cp, s.cacheSize)
+	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// cacheLookupKey returns the current snapshot of the index and the cache
+// key of r; an empty key when the cache is off or the index is not a
+// scorch index.
+func (s *Searcher) cacheLookupKey(r *Request) (bindex.IndexReader, string) {
+	if s.cacheSize == 0 || r.SearchAfter != "" {
+		// Cursors are for exports: one pass over many pages, never
+		// repeated.
+		return nil, ""
+	}
+	rd, err := s.reader()
+	if err != nil {
+		return nil, ""
+	}
+	rd.Close()
+	if _, ok := rd.(*scorch.IndexSnapshot); !ok {
+		return nil, ""
+	}
+	return rd, cacheKey(r)
 }
 
 // outcome is what run found.

@@ -92,6 +92,35 @@ func (v *vocabulary) known(ctx context.Context, ti *termInfo) (bool, error) {
 	return false, nil
 }
 
+// frequentShare and frequentMin define a frequent word: one on at least
+// frequentShare of the pages, and on at least frequentMin pages.
+const (
+	frequentShare = 0.01
+	frequentMin   = 200
+)
+
+// frequent reports whether the stems of ti are in the bodies of many
+// pages (see frequentShare).
+func (v *vocabulary) frequent(ctx context.Context, ti *termInfo) (bool, error) {
+	total, err := v.r.DocCount()
+	if err != nil {
+		return false, err
+	}
+	limit := max(frequentMin, uint64(float64(total)*frequentShare))
+	var n uint64
+	for i, l := range missionsearch.Langs {
+		if len(ti.stems[i]) != 1 {
+			continue
+		}
+		c, err := v.count(ctx, index.BodyField(l), ti.stems[i][0])
+		if err != nil {
+			return false, err
+		}
+		n += c
+	}
+	return n >= limit, nil
+}
+
 // candidate is a known word close to an unknown one.
 type candidate struct {
 	term  string
@@ -174,6 +203,18 @@ func (s *Searcher) checkVocabulary(ctx context.Context, p *plan) error {
 			return fmt.Errorf("search: vocabulary: %w", err)
 		}
 		if ok {
+			if ti.fuzz > 0 {
+				frequent, err := v.frequent(ctx, ti)
+				if err != nil {
+					return fmt.Errorf("search: vocabulary: %w", err)
+				}
+				if frequent {
+					// Typo alternatives of a word on many pages only
+					// add pages ranked below those with the word, and
+					// cost a visit of each.
+					ti.fuzz = 0
+				}
+			}
 			continue
 		}
 		ti.unknown = true

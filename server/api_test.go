@@ -363,6 +363,7 @@ func TestHealthReadyMetrics(t *testing.T) {
 	}
 	f.get(t, "/api/search?q=migration")
 	f.get(t, "/api/search?q=zzzyyyxxx")
+	f.get(t, "/api/search?q=zzzyyyxxx")
 	f.get(t, "/api/search?size=1000")
 	f.get(t, "/nowhere")
 	r = f.get(t, "/metrics")
@@ -370,14 +371,15 @@ func TestHealthReadyMetrics(t *testing.T) {
 		t.Fatalf("metrics = %d", r.status)
 	}
 	for _, want := range []string{
-		`missionsearch_http_requests_total{code="200",method="GET",route="api_search"} 2`,
+		`missionsearch_http_requests_total{code="200",method="GET",route="api_search"} 3`,
 		`missionsearch_http_requests_total{code="400",method="GET",route="api_search"} 1`,
 		`missionsearch_http_requests_total{code="404",method="GET",route="not_found"} 1`,
 		`missionsearch_http_requests_total{code="503",method="GET",route="readyz"} 1`,
-		`missionsearch_http_request_duration_seconds_bucket{route="api_search",le="+Inf"} 3`,
+		`missionsearch_http_request_duration_seconds_bucket{route="api_search",le="+Inf"} 4`,
+		`missionsearch_search_cache_hits_total 1`,
 		`missionsearch_index_build_info{build="20250115-abc"} 1`,
 		`missionsearch_index_ready 1`,
-		`missionsearch_search_zero_results_total 1`,
+		`missionsearch_search_zero_results_total 2`,
 	} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("metrics lack %s", want)

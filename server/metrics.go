@@ -21,7 +21,7 @@ type metrics struct {
 	rateLimited prometheus.Counter
 }
 
-func newMetrics(reg prometheus.Registerer, ready func() bool, buildID func() string) (*metrics, error) {
+func newMetrics(reg prometheus.Registerer, ready func() bool, buildID func() string, cached func() uint64) (*metrics, error) {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "missionsearch_http_requests_total",
@@ -55,6 +55,10 @@ func newMetrics(reg prometheus.Registerer, ready func() bool, buildID func() str
 			}
 			return 0
 		}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "missionsearch_search_cache_hits_total",
+			Help: "Searches answered from the result cache of the live index.",
+		}, func() float64 { return float64(cached()) }),
 		&buildInfo{desc: prometheus.NewDesc("missionsearch_index_build_info",
 			"The live index build, as the label build; the value is always 1.", []string{"build"}, nil), buildID: buildID},
 	}

@@ -156,7 +156,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s.gatherer = gath
-	if s.metrics, err = newMetrics(reg, cfg.Ready, cfg.BuildID); err != nil {
+	if s.metrics, err = newMetrics(reg, cfg.Ready, cfg.BuildID, cfg.Searcher.CachedSearches); err != nil {
 		return nil, err
 	}
 	if cfg.RateLimit > 0 {
