@@ -84,4 +84,18 @@ type CrawlState struct {
 	Gone bool
 	// Status is the HTTP status of the last fetch.
 	Status int
+	// Links are the outgoing links of the page as the crawler found them
+	// the last time the URL answered 200 with an HTML page: the
+	// normalised, in-scope URLs it would queue, in document order, without
+	// duplicates. A 304 answer keeps them, and the crawler queues them as
+	// if the page had been fetched again, so that the pages it links to
+	// are still reached. Links is empty, not nil, when the page has no
+	// such link or asks not to follow them, and for a 200 that is not an
+	// HTML page or is too large to read. nil means unknown (a redirect, an
+	// error status, or a state stored before the links were recorded): the
+	// crawler then fetches the URL without validators to learn them.
+	Links []string
+	// Location is the target of a redirect, normalised (as sent when it is
+	// not a valid URL), when Status is a redirect status; "" otherwise.
+	Location string
 }

@@ -57,6 +57,13 @@ func (l *learner) predicate() func(string) bool {
 	}
 }
 
+// learning reports whether the learner still wants pages.
+func (l *learner) learning() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return !l.done
+}
+
 // size is the number of blocks learned.
 func (l *learner) size() int {
 	l.mu.Lock()

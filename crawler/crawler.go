@@ -55,6 +55,11 @@ const (
 //
 // When the Store also implements HashFinder, duplicate content is detected
 // across crawls; otherwise only within one crawl.
+//
+// State must give back every field of the last state put, CrawlState.Links
+// included: a 304 answer queues the stored links in place of the page's. A
+// Store that does not keep Links (State returns nil Links) is still
+// correct, only slower: the crawler then asks for every page in full.
 type Store interface {
 	// State returns the crawl state stored for url; ok is false when none.
 	State(ctx context.Context, url string) (st missionsearch.CrawlState, ok bool, err error)

@@ -32,24 +32,34 @@
 //
 // # Recrawls
 //
-// A URL with a stored CrawlState is fetched with If-None-Match and
-// If-Modified-Since; a 304 counts as Unchanged and only refreshes the
-// state. A 200 whose extracted body has the content hash already stored
-// for the URL also counts as Unchanged. A 404 or 410, a redirect, or a
-// noindex page marks a previously stored page gone. Seeds are always
-// fetched without validators, so that a recrawl discovers new links from
-// them even when the server supports conditional GET; the links of other
-// pages answering 304 are not followed again (their targets are reached
-// from listings and sitemaps).
+// Every state stored for an HTML page answering 200 records the page's
+// links (CrawlState.Links: the normalised links in scope and not traps,
+// none when the page says nofollow). A URL with a stored CrawlState that
+// has them is fetched with If-None-Match and If-Modified-Since; a 304
+// counts as Unchanged, refreshes the state, and queues the stored links
+// exactly as the links of a fetched page (one level deeper, same scope,
+// trap, depth and per-pattern rules). A URL whose state has no links (nil:
+// stored before they were recorded) is fetched without validators, once.
+// A 200 whose extracted body has the content hash already stored for the
+// URL also counts as Unchanged. A 404 or 410, a redirect, or a noindex
+// page marks a previously stored page gone. Seeds are always fetched
+// without validators, so that a recrawl discovers new links from them
+// even when the server supports conditional GET, and so are the pages
+// fetched while the boilerplate is learned: a 304 has no HTML to learn
+// from, and learning from the pages without validators alone (listings,
+// whose teasers would pass for boilerplate) would extract the site
+// differently from the crawl that stored it.
 //
 // A redirect is recorded as the CrawlState of its source URL (Status 301,
-// 302, 303, 307 or 308; CrawlState has no field for the target, which is
-// logged) and its target is crawled like a link of the same depth, within
-// scope only, for at most 10 hops; a loop ends at the first URL seen twice.
+// 302, 303, 307 or 308, and the normalised target in Location) and its
+// target is crawled like a link of the same depth, within scope only, for
+// at most 10 hops; a loop ends at the first URL seen twice.
 //
 // Every page is stored with Store.PutPage as soon as it is extracted (see
-// above for the first ones), so a cancelled crawl keeps what it fetched
-// and the next one resumes through conditional requests.
+// above for the first ones), so a cancelled or killed crawl keeps what it
+// fetched, and the next one resumes: pages already stored answer 304 and
+// their stored links lead it to the pages the interrupted crawl had not
+// reached.
 //
 // crawler imports only the root package, crawler/extract, the robots.txt
 // parser and the standard library; it never imports store, index, search

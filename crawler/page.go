@@ -59,7 +59,14 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 		return
 	}
 	hdr := http.Header{}
-	if hasPrev && !prev.Gone && !t.seed {
+	// A 304 is only useful when the links of the page are known: they are
+	// queued again in its place. A state without them (stored before they
+	// were recorded) asks for the whole page, and the next one has them.
+	// While the boilerplate is learned every page is asked for in full: a
+	// 304 has no HTML to learn from, and a sample of the pages that change
+	// (listings) would learn their teasers as boilerplate and extract the
+	// rest of the crawl differently from the crawl that stored it.
+	if hasPrev && !prev.Gone && !t.seed && prev.Links != nil && !c.learn.learning() {
 		if prev.ETag != "" {
 			hdr.Set("If-None-Match", prev.ETag)
 		}
@@ -89,9 +96,13 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 	case resp.status == http.StatusNotModified && hasPrev:
 		st := prev
 		st.LastSeen, st.Status = now, resp.status
-		if c.putState(ctx, st) {
-			c.count(func(s *Stats) { s.Unchanged++ })
+		if !c.putState(ctx, st) {
+			return
 		}
+		c.count(func(s *Stats) { s.Unchanged++ })
+		// The page is as it was: so are its links, which a crawl stopped
+		// after storing it may never have fetched.
+		c.followLinks(prev.Links, t.depth+1)
 	case resp.status == http.StatusNotFound || resp.status == http.StatusGone:
 		if !hasPrev || prev.Gone {
 			c.count(func(s *Stats) { s.Skipped++ })
@@ -103,8 +114,10 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 	case resp.status >= 200 && resp.status <= 299:
 		switch {
 		case !isHTML(resp.contentType):
+			p.st.Links = []string{} // known to have none: a 304 next time queues nothing
 			c.skip(ctx, p, "not HTML", "content_type", resp.contentType)
 		case resp.tooBig:
+			p.st.Links = []string{} // none followed, none to follow after a 304
 			c.skip(ctx, p, "page too large", "max_bytes", c.cfg.MaxBodyBytes)
 		default:
 			c.gotHTML(ctx, p)
@@ -123,11 +136,13 @@ func (c *Crawler) skip(ctx context.Context, p *pageFetch, why string, attrs ...a
 	}
 }
 
-// markStateGone records that the page stored under p's URL left the site.
+// markStateGone records that the page stored under p's URL left the site,
+// with the links and redirect target of this response.
 func (c *Crawler) markStateGone(ctx context.Context, p *pageFetch) {
 	st := p.prev
 	st.Gone, st.Status = true, p.resp.status
 	st.ETag, st.LastModified = "", ""
+	st.Links, st.Location = p.st.Links, p.st.Location
 	if !c.putState(ctx, st) {
 		return
 	}
@@ -149,11 +164,17 @@ func (c *Crawler) putState(ctx context.Context, st missionsearch.CrawlState) boo
 	return true
 }
 
-// redirected records a redirect and queues its target (first in line)
-// when it is in scope and new. A page stored under the source URL is gone.
+// redirected records a redirect, its target in the state's Location, and
+// queues the target (first in line) when it is in scope and new. A page
+// stored under the source URL is gone.
 func (c *Crawler) redirected(ctx context.Context, p *pageFetch) {
 	loc := p.resp.header.Get("Location")
 	target, err := extract.NormalizeURL(loc, p.u)
+	if err == nil {
+		p.st.Location = target
+	} else {
+		p.st.Location = loc
+	}
 	if p.hasPrev && !p.prev.Gone && p.prev.ContentHash != "" {
 		c.markStateGone(ctx, p)
 	} else {
@@ -269,17 +290,48 @@ func (c *Crawler) resolveCanonical(p *pageFetch, res *extract.Result) {
 	p.storeURL = res.Canonical
 }
 
-// follow queues the links of a page unless it asks not to.
+// follow queues the links of a page unless it asks not to, and keeps
+// those it queues (or would queue, but for this crawl's depth, seen set
+// and pattern budgets) in p.st.Links, so that every state stored for p
+// records them for the next crawl's 304.
 func (c *Crawler) follow(p *pageFetch, res *extract.Result) {
 	if p.followed {
 		return
 	}
 	p.followed = true
+	p.st.Links = []string{}
 	if res.NoFollow || robotsTag(p.resp.header, "nofollow") {
 		return
 	}
 	for _, l := range res.Links {
-		c.enqueue(l, nil, p.t.depth+1, 0, false)
+		if c.followable(l) {
+			p.st.Links = append(p.st.Links, l)
+		}
+	}
+	c.followLinks(p.st.Links, p.t.depth+1)
+}
+
+// followable reports whether l, a normalised link of a page, may be
+// crawled whatever the state of the crawl: in scope and not a likely
+// trap.
+func (c *Crawler) followable(l string) bool {
+	u, err := url.Parse(l)
+	if err != nil || !c.inScope(u) {
+		return false
+	}
+	if r := trapReason(u); r != "" {
+		c.log.Debug("not crawling a likely trap", "url", l, "reason", r)
+		return false
+	}
+	return true
+}
+
+// followLinks queues links, the followable links of one page, as pages at
+// depth (see enqueue): the same for a page fetched and for a page that
+// answered 304, whose links come from its stored state.
+func (c *Crawler) followLinks(links []string, depth int) {
+	for _, l := range links {
+		c.enqueue(l, nil, depth, 0, false)
 	}
 }
 
@@ -349,7 +401,7 @@ func (c *Crawler) process(ctx context.Context, p *pageFetch, bp func(string) boo
 			return
 		}
 	}
-	st := missionsearch.CrawlState{URL: storeURL, ContentHash: hash, FirstSeen: now, LastSeen: now, Status: p.st.Status}
+	st := missionsearch.CrawlState{URL: storeURL, ContentHash: hash, FirstSeen: now, LastSeen: now, Status: p.st.Status, Links: p.st.Links}
 	if storeURL == p.t.url {
 		st.ETag, st.LastModified = p.st.ETag, p.st.LastModified
 	}

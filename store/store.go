@@ -71,6 +71,9 @@ type Store struct {
 // value.
 type options struct {
 	synchronous string // PRAGMA synchronous; "" = FULL
+	// lastMigration, when set, is the name of the last migration applied
+	// ("migrations/001_init.sql"): tests build databases of older versions.
+	lastMigration string
 }
 
 // Open opens the store in the SQLite file at path, creating the file and its
@@ -133,7 +136,7 @@ func open(ctx context.Context, path string, opt options) (_ *Store, err error) {
 	if err := s.w.PingContext(ctx); err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, opt.lastMigration); err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 
@@ -172,8 +175,9 @@ func (s *Store) Close() error {
 }
 
 // migrate applies, in name order, each embedded migration not yet recorded
-// in the migrations table, each with its record in one transaction.
-func (s *Store) migrate(ctx context.Context) error {
+// in the migrations table, each with its record in one transaction. When
+// last is not "", the migrations named after it are left out.
+func (s *Store) migrate(ctx context.Context, last string) error {
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
 		name       TEXT PRIMARY KEY,
 		applied_at TEXT NOT NULL
@@ -212,6 +216,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 
 	for _, name := range names {
+		if last != "" && name > last {
+			break
+		}
 		if err := s.migrateFile(ctx, name); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
@@ -251,13 +258,17 @@ func (s *Store) migrateFile(ctx context.Context, name string) error {
 
 // State returns the crawl state of url, the exact string given to PutPage or
 // PutState. ok is false, with a nil error, when the URL was never stored.
-// Times come back in UTC.
+// Times come back in UTC. Links come back as they were put: nil stays nil
+// and an empty slice stays empty (not nil); a state stored before links
+// were recorded has nil Links.
 func (s *Store) State(ctx context.Context, url string) (st missionsearch.CrawlState, ok bool, err error) {
 	var firstSeen, lastSeen string
+	var links []byte
 	err = s.r.QueryRowContext(ctx, `
-		SELECT url, etag, last_modified, content_hash, first_seen, last_seen, gone, status
+		SELECT url, etag, last_modified, content_hash, first_seen, last_seen, gone, status, links, location
 		FROM crawl_state WHERE url = ?`, url).Scan(
-		&st.URL, &st.ETag, &st.LastModified, &st.ContentHash, &firstSeen, &lastSeen, &st.Gone, &st.Status)
+		&st.URL, &st.ETag, &st.LastModified, &st.ContentHash, &firstSeen, &lastSeen, &st.Gone, &st.Status,
+		&links, &st.Location)
 	if errors.Is(err, sql.ErrNoRows) {
 		return missionsearch.CrawlState{}, false, nil
 	} else if err != nil {
@@ -268,6 +279,9 @@ func (s *Store) State(ctx context.Context, url string) (st missionsearch.CrawlSt
 	}
 	if st.LastSeen, err = parseTime(lastSeen); err != nil {
 		return missionsearch.CrawlState{}, false, fmt.Errorf("store: state %s: last_seen: %w", url, err)
+	}
+	if err := json.Unmarshal(links, &st.Links); err != nil {
+		return missionsearch.CrawlState{}, false, fmt.Errorf("store: state %s: links: %w", url, err)
 	}
 	return st, true, nil
 }
@@ -450,17 +464,19 @@ const upsertPage = `
 // gone flips.
 const upsertState = `
 	INSERT INTO crawl_state (url, etag, last_modified, content_hash, first_seen, last_seen,
-		gone, status, page_id, gone_changed_at)
-	VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, (SELECT id FROM pages WHERE url = ?1), ?9)
+		gone, status, links, location, page_id, gone_changed_at)
+	VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, (SELECT id FROM pages WHERE url = ?1), ?11)
 	ON CONFLICT (url) DO UPDATE SET
 		etag = excluded.etag, last_modified = excluded.last_modified,
 		content_hash = excluded.content_hash,
 		first_seen = CASE WHEN crawl_state.first_seen <> '' THEN crawl_state.first_seen ELSE excluded.first_seen END,
 		last_seen = excluded.last_seen,
 		gone_changed_at = CASE WHEN crawl_state.gone <> excluded.gone THEN excluded.gone_changed_at ELSE crawl_state.gone_changed_at END,
-		gone = excluded.gone, status = excluded.status, page_id = excluded.page_id`
+		gone = excluded.gone, status = excluded.status,
+		links = excluded.links, location = excluded.location, page_id = excluded.page_id`
 
-// stateValues returns the first eight parameters of upsertState.
+// stateValues returns the parameters of upsertState but the last (the
+// store's clock). Links are stored as a JSON array, nil as null.
 func stateValues(st missionsearch.CrawlState) ([]any, error) {
 	firstSeen, err := checkedTime("first_seen", st.FirstSeen)
 	if err != nil {
@@ -470,7 +486,12 @@ func stateValues(st missionsearch.CrawlState) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []any{st.URL, st.ETag, st.LastModified, st.ContentHash, firstSeen, lastSeen, st.Gone, st.Status}, nil
+	links, err := json.Marshal(st.Links)
+	if err != nil {
+		return nil, fmt.Errorf("links: %w", err)
+	}
+	return []any{st.URL, st.ETag, st.LastModified, st.ContentHash, firstSeen, lastSeen, st.Gone, st.Status,
+		string(links), st.Location}, nil
 }
 
 // PutState stores the crawl state of st.URL alone: a 304 (a new LastSeen),

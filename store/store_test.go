@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,9 +68,10 @@ func testPage(i int) *missionsearch.Page {
 	}
 }
 
-// testState returns the state PutPage stores with testPage(i).
+// testState returns the state PutPage stores with testPage(i). Its Links
+// are nil, empty or two URLs, by i modulo 3.
 func testState(i int) missionsearch.CrawlState {
-	return missionsearch.CrawlState{
+	st := missionsearch.CrawlState{
 		URL:          testURL(i),
 		ETag:         fmt.Sprintf(`"etag-%d"`, i),
 		LastModified: "Thu, 01 Aug 2024 10:00:00 GMT",
@@ -78,6 +80,13 @@ func testState(i int) missionsearch.CrawlState {
 		LastSeen:     time.Date(2024, 8, 1, 10, 0, 0, 0, time.UTC),
 		Status:       200,
 	}
+	switch i % 3 {
+	case 1:
+		st.Links = []string{}
+	case 2:
+		st.Links = []string{testURL(i + 1), testURL(i + 2)}
+	}
+	return st
 }
 
 func mustPutPage(tb testing.TB, s *Store, p *missionsearch.Page, st missionsearch.CrawlState) {
@@ -717,9 +726,125 @@ func TestReopen(t *testing.T) {
 	if got := mustState(t, s, testURL(7)); got.Status != 301 {
 		t.Errorf("State(7).Status after reopen = %d, want 301", got.Status)
 	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var n int
-	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations`).Scan(&n); err != nil || n != 1 {
-		t.Errorf("migrations rows = %d, %v; want 1 (applied once)", n, err)
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations`).Scan(&n); err != nil || n != len(names) {
+		t.Errorf("migrations rows = %d, %v; want %d (each applied once)", n, err, len(names))
+	}
+}
+
+// TestStateLinksLocation: Links (nil, empty, with URLs) and Location
+// round-trip through PutState, PutPage and PutPages, and each put replaces
+// them, nil included.
+func TestStateLinksLocation(t *testing.T) {
+	s := mustOpenStore(t)
+	ctx := t.Context()
+	seen := time.Date(2024, 8, 1, 10, 0, 0, 0, time.UTC)
+	u := testURL(1)
+	links := []string{testURL(2), "https://mission.example/fr/tags/société?page=2", testURL(3)}
+	steps := []struct {
+		name string
+		put  func() error
+		want missionsearch.CrawlState
+	}{
+		{
+			name: "redirect records its target",
+			put: func() error {
+				return s.PutState(ctx, missionsearch.CrawlState{URL: u, FirstSeen: seen, LastSeen: seen, Status: 301, Location: testURL(9)})
+			},
+			want: missionsearch.CrawlState{URL: u, FirstSeen: seen, LastSeen: seen, Status: 301, Location: testURL(9)},
+		},
+		{
+			name: "page with links",
+			put: func() error {
+				return s.PutPage(ctx, testPage(1), missionsearch.CrawlState{ETag: "e", ContentHash: "h", FirstSeen: seen, LastSeen: seen, Status: 200, Links: links})
+			},
+			want: missionsearch.CrawlState{URL: u, ETag: "e", ContentHash: "h", FirstSeen: seen, LastSeen: seen, Status: 200, Links: links},
+		},
+		{
+			name: "304 keeps the links it is given",
+			put: func() error {
+				return s.PutState(ctx, missionsearch.CrawlState{URL: u, ETag: "e", ContentHash: "h", LastSeen: seen, Status: 304, Links: links})
+			},
+			want: missionsearch.CrawlState{URL: u, ETag: "e", ContentHash: "h", FirstSeen: seen, LastSeen: seen, Status: 304, Links: links},
+		},
+		{
+			name: "empty links stay empty",
+			put: func() error {
+				return s.PutPages(ctx, []*missionsearch.Page{testPage(1)}, []missionsearch.CrawlState{{ContentHash: "h", Status: 200, Links: []string{}}})
+			},
+			want: missionsearch.CrawlState{URL: u, ContentHash: "h", FirstSeen: seen, Status: 200, Links: []string{}},
+		},
+		{
+			name: "nil links replace stored ones",
+			put: func() error {
+				return s.PutState(ctx, missionsearch.CrawlState{URL: u, Status: 404, Gone: true})
+			},
+			want: missionsearch.CrawlState{URL: u, FirstSeen: seen, Status: 404, Gone: true},
+		},
+	}
+	for _, step := range steps {
+		if err := step.put(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		got := mustState(t, s, u)
+		if diff := cmp.Diff(step.want, got); diff != "" {
+			t.Errorf("%s: State(%q) mismatch (-want +got):\n%s", step.name, u, diff)
+		}
+		if (got.Links == nil) != (step.want.Links == nil) {
+			t.Errorf("%s: State(%q).Links = %#v, want %#v", step.name, u, got.Links, step.want.Links)
+		}
+	}
+}
+
+// TestMigrateFrom001 opens, with this version, a database written when
+// only 001_init existed: its states come back with nil Links and no
+// Location, and take links once put again.
+func TestMigrateFrom001(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "store.db")
+	ctx := t.Context()
+	old := mustOpenAt(t, path, options{lastMigration: "migrations/001_init.sql"})
+	var cols int
+	if err := old.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info('crawl_state') WHERE name IN ('links', 'location')`).Scan(&cols); err != nil || cols != 0 {
+		t.Fatalf("the 001 database has %d of the new columns (%v), want 0", cols, err)
+	}
+	// The writes of the 001 version, by hand: its upsertState had no links.
+	p, st := testPage(1), testState(1)
+	if _, err := old.w.ExecContext(ctx, upsertPage, testPage(1).ID, p.URL, p.Title, string(p.Lang), "", "", p.Section, `["a"]`,
+		p.Description, formatTime(p.FetchedAt), st.ContentHash, p.Body, formatTime(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.w.ExecContext(ctx, `INSERT INTO crawl_state (url, etag, last_modified, content_hash, first_seen, last_seen, gone, status, page_id)
+		VALUES (?, ?, ?, ?, ?, ?, 0, 200, ?)`, st.URL, st.ETag, st.LastModified, st.ContentHash,
+		formatTime(st.FirstSeen), formatTime(st.LastSeen), p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s := mustOpenAt(t, path, options{})
+	want := st
+	want.Links = nil
+	got := mustState(t, s, st.URL)
+	if diff := cmp.Diff(want, got); diff != "" || got.Links != nil {
+		t.Errorf("State after migration mismatch (-want +got):\n%s (Links %#v, want nil)", diff, got.Links)
+	}
+	if n, err := s.Count(ctx); err != nil || n != 1 {
+		t.Errorf("Count() after migration = %d, %v; want 1, nil", n, err)
+	}
+	want.Links, want.Location = []string{testURL(2)}, ""
+	mustPutState(t, s, want)
+	if diff := cmp.Diff(want, mustState(t, s, st.URL)); diff != "" {
+		t.Errorf("State put after migration mismatch (-want +got):\n%s", diff)
+	}
+	redirect := missionsearch.CrawlState{URL: testURL(5), Status: 308, Location: testURL(6)}
+	mustPutState(t, s, redirect)
+	if diff := cmp.Diff(redirect, mustState(t, s, testURL(5))); diff != "" {
+		t.Errorf("redirect State after migration mismatch (-want +got):\n%s", diff)
 	}
 }
 
