@@ -1,12 +1,20 @@
 package indexer
 
 import (
+	"fmt"
+	"io/fs"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"missionsearch"
+	"missionsearch/crawler/extract"
 	"missionsearch/internal/synth"
+	"missionsearch/store"
 )
 
 // BenchmarkRebuild rebuilds the index from a store of synthetic pages
@@ -38,6 +46,66 @@ func BenchmarkRebuild(b *testing.B) {
 	for b.Loop() {
 		s, err = Rebuild(b.Context(), st, d, Options{Force: true})
 		if err != nil {
+			b.Fatal(err)
+		}
+		if s.Docs != n {
+			b.Fatalf("Rebuild indexed %d pages, want %d", s.Docs, n)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+	b.ReportMetric(float64(s.Bytes)/float64(raw), "disk/raw")
+	b.ReportMetric(float64(raw)/float64(n), "rawB/page")
+}
+
+// BenchmarkRebuildCorpora rebuilds the index of every HTML page of the
+// French corpora of MISSIONSEARCH_CORPORA (extracted as the crawler does,
+// without boilerplate learning) and reports pages/s and the bytes on disk
+// per byte of extracted text:
+//
+//	MISSIONSEARCH_CORPORA=../shared/corpora go test -run '^$' -bench RebuildCorpora -benchtime 3x ./indexer
+func BenchmarkRebuildCorpora(b *testing.B) {
+	root := os.Getenv("MISSIONSEARCH_CORPORA")
+	if root == "" {
+		b.Skip("MISSIONSEARCH_CORPORA is not set: no corpora to index")
+	}
+	data := b.TempDir()
+	st, err := store.Open(b.Context(), filepath.Join(data, "store.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	var raw int64
+	n := 0
+	err = filepath.WalkDir(root, func(path string, de fs.DirEntry, err error) error {
+		if err != nil || de.IsDir() || !strings.HasSuffix(path, ".html") {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		u, _ := url.Parse("http://127.0.0.1/" + filepath.ToSlash(rel))
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		res, err := extract.Extract(f, u, "text/html; charset=utf-8", extract.Options{})
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		p := res.Page
+		p.FetchedAt = time.Now()
+		raw += int64(len(p.Title) + len(p.Description) + len(p.Body))
+		n++
+		return st.PutPage(b.Context(), &p, missionsearch.CrawlState{URL: p.URL, LastSeen: p.FetchedAt})
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := mustOpenDir(b, data)
+	b.SetBytes(raw)
+	b.ReportAllocs()
+	var s Stats
+	for b.Loop() {
+		if s, err = Rebuild(b.Context(), st, d, Options{Force: true}); err != nil {
 			b.Fatal(err)
 		}
 		if s.Docs != n {
