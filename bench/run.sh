@@ -7,7 +7,7 @@
 #
 # For each size it writes a synthetic corpus into a fresh store (missionsearch
 # synth), rebuilds the index (reindex: time, pages/s, peak RSS, size on disk),
-# starts serve --rate-limit 0, records its RSS, runs the load generator
+# starts serve --rate-limit 0 without then with the result cache, records its RSS, runs the load generator
 # (missionsearch load) and, when installed, wrk on one word query. Before
 # that it runs the Go benchmarks of extraction, store, indexing, search and
 # suggestions (GOBENCH=0 skips them). Everything is bounded: each load run
@@ -71,8 +71,8 @@ fi
 rss_kb() { ps -o rss= -p "$1" | tr -d ' '; }
 
 {
-	echo "| pages | synth s | reindex s | pages/s | reindex peak RSS MB | index MB | store MB | serve RSS idle MB | serve RSS after load MB | load req/s (CONNS) | errors | wrk req/s (word) |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+	echo "| pages | synth s | reindex s | pages/s | reindex peak RSS MB | index MB | store MB | serve RSS idle MB | serve RSS after load MB | load req/s, no cache ($CONNS conns) | load req/s, cache on | errors (latency/no cache/cache) | wrk req/s (word, cache on) |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } >"$OUT/summary.md"
 
 for N in "${SIZES[@]}"; do
@@ -99,32 +99,61 @@ for N in "${SIZES[@]}"; do
 	store_mb=$(($(du -sk "$DATA/store.db" | cut -f1) / 1024))
 	echo "index on disk: ${index_mb} MB; store.db: ${store_mb} MB" >>"$REPORT"
 
-	log "$N pages: serve"
-	"$BIN" serve --data "$DATA" --addr 127.0.0.1:0 --rate-limit 0 >"$WORK/serve.out" 2>"$WORK/serve.err" &
-	SERVE=$!
-	trap 'kill $SERVE 2>/dev/null || true' EXIT
-	URL=
-	for _ in $(seq 1 300); do
-		URL=$(sed -n 's/.*serving search at \(http[^ ]*\).*/\1/p' "$WORK/serve.out")
-		[ -n "$URL" ] && break
-		sleep 0.1
-	done
-	[ -n "$URL" ] || { cat "$WORK/serve.err" >&2; exit 1; }
-	curl -fsS "$URL/api/search?q=cooperation" >/dev/null # first query: opens the segments
-	idle_mb=$(($(rss_kb $SERVE) / 1024))
+	# start_serve CACHE: serve with that result cache size; sets SERVE and URL.
+	start_serve() {
+		"$BIN" serve --data "$DATA" --addr 127.0.0.1:0 --rate-limit 0 --cache-size "$1" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+		SERVE=$!
+		trap 'kill $SERVE 2>/dev/null || true' EXIT
+		URL=
+		for _ in $(seq 1 300); do
+			URL=$(sed -n 's/.*serving search at \(http[^ ]*\).*/\1/p' "$WORK/serve.out")
+			[ -n "$URL" ] && break
+			sleep 0.1
+		done
+		[ -n "$URL" ] || { cat "$WORK/serve.err" >&2; exit 1; }
+		curl -fsS "$URL/api/search?q=cooperation" >/dev/null # first query: opens the segments, reads the facet data
+	}
+	stop_serve() {
+		kill $SERVE
+		wait $SERVE 2>/dev/null || true
+		trap - EXIT
+	}
+	# load_run NAME CONNS DURATION: a load run into size-N.txt and load-N-NAME.json;
+	# prints req/s and sets LOAD_ERRS.
+	load_run() {
+		echo "## load $1: $2 connection(s), $3" >>"$REPORT"
+		"$BIN" load --url "$URL" --duration "$3" --connections "$2" --report "$OUT/load-$N-$1.json" >"$WORK/load.txt" 2>&1 || true
+		cat "$WORK/load.txt" >>"$REPORT"
+		LOAD_ERRS=$(grep -o '[0-9]* requests ok, [0-9]* errors' "$WORK/load.txt" | awk '{print $4}')
+		grep -o '^total  *[0-9]*  *[0-9.]*' "$WORK/load.txt" | awk '{print $3}'
+	}
 
-	# Latency of each query type without queueing first, then throughput
-	# at saturation; both reports go to size-N.txt and load-N-cC.json.
-	log "$N pages: load $LAT_DURATION x $LAT_CONNS connection(s)"
-	"$BIN" load --url "$URL" --duration "$LAT_DURATION" --connections "$LAT_CONNS" --report "$OUT/load-$N-c$LAT_CONNS.json" >>"$REPORT" 2>&1 || true
-	log "$N pages: load $DURATION x $CONNS connections"
-	load_rc=0
-	"$BIN" load --url "$URL" --duration "$DURATION" --connections "$CONNS" --report "$OUT/load-$N-c$CONNS.json" >>"$REPORT" 2>&1 || load_rc=$?
+	# Without the result cache: the cost of every search. Latency of each
+	# query type without queueing first, then throughput at saturation.
+	log "$N pages: serve --cache-size 0"
+	start_serve 0
+	idle_mb=$(($(rss_kb $SERVE) / 1024))
+	log "$N pages: load $LAT_DURATION x $LAT_CONNS connection(s), no cache"
+	load_run "c$LAT_CONNS-nocache" "$LAT_CONNS" "$LAT_DURATION" >/dev/null
+	lat_errs=$LOAD_ERRS
+	log "$N pages: load $DURATION x $CONNS connections, no cache"
+	rps_nocache=$(load_run "c$CONNS-nocache" "$CONNS" "$DURATION")
+	errs_nocache=$LOAD_ERRS
 	after_mb=$(($(rss_kb $SERVE) / 1024))
-	rps=$(grep -o '^total  *[0-9]*  *[0-9.]*' "$REPORT" | tail -1 | awk '{print $3}')
-	errs=$(grep -o '[0-9]* requests ok, [0-9]* errors' "$REPORT" | tail -1 | awk '{print $4}')
-	echo "serve RSS: idle ${idle_mb} MB, after load ${after_mb} MB (load exit $load_rc)" >>"$REPORT"
+	echo "serve RSS (no cache): idle ${idle_mb} MB, after load ${after_mb} MB" >>"$REPORT"
 	grep -E 'RssAnon|RssFile' "/proc/$SERVE/status" >>"$REPORT" || true # file: mmapped index segments
+	stop_serve
+
+	# With the result cache (the default): repeated searches of the mix.
+	log "$N pages: serve (result cache on)"
+	start_serve 4096
+	log "$N pages: load $DURATION x $CONNS connections, cache on"
+	rps=$(load_run "c$CONNS" "$CONNS" "$DURATION")
+	errs=$LOAD_ERRS
+	cached_mb=$(($(rss_kb $SERVE) / 1024))
+	echo "serve RSS (cache on): after load ${cached_mb} MB" >>"$REPORT"
+	grep -E 'RssAnon|RssFile' "/proc/$SERVE/status" >>"$REPORT" || true
+	curl -fsS "$URL/metrics" | grep '^missionsearch_search_cache_hits_total' >>"$REPORT" || true
 
 	wrk_rps=-
 	if command -v wrk >/dev/null; then
@@ -134,12 +163,11 @@ for N in "${SIZES[@]}"; do
 		wrk_rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$WORK/wrk.txt")
 		if grep -q 'Non-2xx\|Socket errors' "$WORK/wrk.txt"; then wrk_rps="$wrk_rps (with errors)"; fi
 	fi
-	kill $SERVE
-	wait $SERVE 2>/dev/null || true
-	trap - EXIT
+	stop_serve
+	errs="$lat_errs/$errs_nocache/$errs"
 
-	printf '| %s | %.1f | %.1f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
-		"$N" "$synth_s" "$reindex_s" "$pps" "$peak_mb" "$index_mb" "$store_mb" "$idle_mb" "$after_mb" "$rps" "$errs" "$wrk_rps" >>"$OUT/summary.md"
+	printf '| %s | %.1f | %.1f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+		"$N" "$synth_s" "$reindex_s" "$pps" "$peak_mb" "$index_mb" "$store_mb" "$idle_mb" "$after_mb" "$rps_nocache" "$rps" "$errs" "$wrk_rps" >>"$OUT/summary.md"
 	log "$N pages: done: $(tail -1 "$OUT/summary.md")"
 	if [ "$KEEP" != 1 ]; then rm -rf "$DATA"; fi
 done
