@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // loadJSON runs the load command with --json and returns its exit code, its
@@ -129,4 +131,63 @@ func TestLoadCountsErrors(t *testing.T) {
 			t.Errorf("missionsearch %q: exit %d, want 2; stderr:\n%s", args, code, stderr)
 		}
 	}
+}
+
+// TestLoadDuringReindex is the short version of the load run of
+// BENCHMARKS.md: the mixed load generator runs against a real serve while
+// two reindexes build new indexes and switch them live. Every request must
+// succeed, and the server must end on the last build.
+func TestLoadDuringReindex(t *testing.T) {
+	data := t.TempDir()
+	mustSynth(t, data, 600)
+	srv, err := startServer(t.Context(), &Env{Stdout: &strings.Builder{}, Stderr: &strings.Builder{}, Getenv: func(string) string { return "" }, Logger: discardLogger()},
+		serveConfig{data: data, addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.close()
+	first := readyBuild(t, srv.url)
+
+	// Load until both reindexes are done and the server has had the time
+	// to switch (it looks for a new build every 2 s), at most a minute.
+	loadDone := make(chan loadReport, 1)
+	loadCtx, stopLoad := context.WithCancel(t.Context())
+	defer stopLoad()
+	go func() {
+		_, stdout, _ := runMain(t, loadCtx, "load", "--json", "--url", srv.url, "--duration", "60s", "--connections", "16")
+		var rep loadReport
+		json.Unmarshal([]byte(stdout), &rep)
+		loadDone <- rep
+	}()
+	var last string
+	for i := range 2 {
+		code, stdout, stderr := runMain(t, t.Context(), "reindex", "--data", data)
+		if code != 0 {
+			t.Fatalf("reindex %d: exit %d\n%s\n%s", i, code, stdout, stderr)
+		}
+		last = currentBuild(t, data)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for readyBuild(t, srv.url) != last && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	stopLoad()
+	rep := <-loadDone
+	if got := readyBuild(t, srv.url); got != last || got == first {
+		t.Errorf("serve is on build %q, want the last one %q (first %q)", got, last, first)
+	}
+	if rep.Requests == 0 || rep.Errors != 0 {
+		t.Fatalf("load during reindexes: %d requests, %d errors (first: %s)", rep.Requests, rep.Errors, rep.FirstError)
+	}
+	t.Logf("load during 2 reindexes: %d requests, %.0f req/s, 0 errors", rep.Requests, rep.PerSecond)
+}
+
+// currentBuild returns the build CURRENT names in a data directory.
+func currentBuild(t *testing.T, data string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(data, "indexes", "CURRENT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
 }
