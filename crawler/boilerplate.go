@@ -9,11 +9,16 @@ import (
 	"missionsearch"
 )
 
-// Boilerplate learning thresholds (see the package documentation).
+// Boilerplate learning thresholds (see the package documentation). A menu
+// is on (nearly) every page of its language, a teaser on its article and a
+// few listings: the shares keep a wide margin between the two whatever
+// pages the sample holds.
 const (
-	boilerplateShare    = 0.30 // share of a group's pages a block must be on
-	boilerplateMinPages = 3    // pages a block must be on
-	boilerplateMinGroup = 5    // pages a group needs before anything is learned from it
+	boilerplateShare      = 0.5  // share of a group's pages a short block must be on
+	boilerplateProseShare = 0.75 // share of a group's pages a block of prose must be on
+	boilerplateProseWords = 8    // words from which a block is prose
+	boilerplateMinSample  = 5    // pages the whole sample needs before anything is learned from it
+	boilerplateMinLang    = 10   // pages a language group needs before anything is learned from it
 )
 
 // learner keeps the first pages of the crawl until it has learned the
@@ -110,9 +115,12 @@ func (l *learner) finishLocked() []*pageFetch {
 	return flush
 }
 
-// learnBoilerplate returns the hashes of the blocks found on at least 30%
-// of the pages, and on at least 3, of the whole sample or of the pages of
-// one language, counting groups of at least 5 pages only.
+// learnBoilerplate returns the hashes of the boilerplate blocks of a
+// sample: the blocks found on at least half of the pages of the whole
+// sample (counted from 5 pages) or of the pages of one language (counted
+// from 10 pages), and on at least three quarters of them for a block of
+// prose (8 words or more). The result depends on the set of pages only,
+// never on their order.
 func learnBoilerplate(pages []*pageFetch) map[uint64]struct{} {
 	type group struct {
 		pages  int
@@ -127,12 +135,17 @@ func learnBoilerplate(pages []*pageFetch) map[uint64]struct{} {
 		}
 		return g
 	}
+	prose := map[uint64]bool{}
 	for _, p := range pages {
 		seen := map[uint64]bool{}
 		for _, b := range p.blocks {
-			seen[blockHash(b)] = true
+			h := blockHash(b)
+			if _, ok := prose[h]; !ok {
+				prose[h] = isProse(b)
+			}
+			seen[h] = true
 		}
-		gs := []*group{get("*")}
+		gs := []*group{get(wholeSample)}
 		if p.lang != "" {
 			gs = append(gs, get(p.lang))
 		}
@@ -144,18 +157,39 @@ func learnBoilerplate(pages []*pageFetch) map[uint64]struct{} {
 		}
 	}
 	set := map[uint64]struct{}{}
-	for _, g := range groups {
-		if g.pages < boilerplateMinGroup {
+	for l, g := range groups {
+		minPages := boilerplateMinLang
+		if l == wholeSample {
+			minPages = boilerplateMinSample
+		}
+		if g.pages < minPages {
 			continue
 		}
-		need := max(boilerplateMinPages, int(math.Ceil(boilerplateShare*float64(g.pages))))
+		need := int(math.Ceil(boilerplateShare * float64(g.pages)))
+		needProse := int(math.Ceil(boilerplateProseShare * float64(g.pages)))
 		for h, n := range g.counts {
-			if n >= need {
+			if n >= need && (!prose[h] || n >= needProse) {
 				set[h] = struct{}{}
 			}
 		}
 	}
 	return set
+}
+
+// wholeSample is the group key of the whole sample; no page has it as
+// its language.
+const wholeSample missionsearch.Lang = "*"
+
+// isProse reports whether a block is prose: boilerplateProseWords words
+// or more. Menu entries, headings and labels are shorter.
+func isProse(b string) bool {
+	n := 0
+	for range strings.FieldsSeq(b) {
+		if n++; n >= boilerplateProseWords {
+			return true
+		}
+	}
+	return false
 }
 
 // blockHash identifies a text block, whitespace collapsed.

@@ -19,16 +19,31 @@
 // HTML of the first Config.BoilerplatePages HTML pages (30 by default,
 // at most 32 MiB in all) in memory while following their links. When it
 // has them (or when the crawl ends earlier) it counts the distinct text
-// blocks of their main content, per language and overall, and learns as
-// boilerplate every block found on at least 30% of the pages of a group
-// of at least 5 pages, and on at least 3 of them. It then extracts and
-// stores the kept pages, and extracts every later page, with that set as
-// extract.Options.Boilerplate. Storing the first pages is thus delayed
-// until the set is learned; every later page is stored as soon as it is
-// fetched. The set is never changed afterwards, so every page of one
-// crawl is extracted with the same rules. Re-extracting every page at the
-// end of the crawl was rejected: it would need all the HTML at once, or a
-// second pass over the network.
+// blocks of their main content in the whole sample, counted from 5 pages,
+// and in the pages of each language, counted from 10 pages. It learns as
+// boilerplate every block found on at least half of the pages of one of
+// these groups, and, for a block of prose (8 words or more), on at least
+// three quarters of them. It then extracts and stores the kept pages, and
+// extracts every later page, with that set as extract.Options.Boilerplate.
+// Storing the first pages is thus delayed until the set is learned; every
+// later page is stored as soon as it is fetched. The set is never changed
+// afterwards, so every page of one crawl is extracted with the same rules.
+// Re-extracting every page at the end of the crawl was rejected: it would
+// need all the HTML at once, or a second pass over the network.
+//
+// Which pages make the sample depends on fetch timing (whether the home
+// page or the sitemap answers first, concurrency), so the rule keeps a wide
+// margin between two kinds of repeated blocks. A menu or footer that
+// extract's rules miss is on (nearly) every page of its language. The
+// teaser of an article is on the article, as its lead paragraph, and on
+// the few listings that show it: a sample heavy with listings, or holding
+// a handful of pages of one language, can put it on a third or more of a
+// group, but a teaser is prose and no plausible sample puts it on three
+// quarters of a group of 10 pages. Were it learned, two crawls would
+// extract the site differently and the article would lose its lead. The
+// price: a language with fewer than 10 pages in the sample has its own
+// menus learned only when they are on half of the whole sample. The
+// counts depend on the set of pages, never on their order.
 //
 // # Recrawls
 //

@@ -5,8 +5,6 @@ import (
 	"net/url"
 	"testing"
 	"time"
-
-	"missionsearch"
 )
 
 func TestTrapReason(t *testing.T) {
@@ -70,32 +68,3 @@ func TestRobotsTag(t *testing.T) {
 		t.Errorf("none means noindex and nofollow")
 	}
 }
-
-func TestLearnBoilerplate(t *testing.T) {
-	var pages []*pageFetch
-	for i := range 10 {
-		blocks := []string{"Texte propre " + string(rune('a'+i)), "Partager  cet article"}
-		if i < 2 {
-			blocks = append(blocks, "Bloc rare") // on 20% of the pages: kept
-		}
-		if i < 4 {
-			blocks = append(blocks, "Bloc fréquent") // on 40%: learned
-		}
-		lang := "fr"
-		if i >= 8 {
-			lang = "en"
-			blocks = append(blocks, "Share") // on both English pages only: too few
-		}
-		pages = append(pages, &pageFetch{blocks: blocks, lang: missionLang(lang)})
-	}
-	set := learnBoilerplate(pages)
-	in := func(b string) bool { _, ok := set[blockHash(b)]; return ok }
-	if !in("Partager cet article") || !in("Bloc fréquent") {
-		t.Errorf("frequent blocks not learned")
-	}
-	if in("Bloc rare") || in("Texte propre a") || in("Share") {
-		t.Errorf("rare blocks learned")
-	}
-}
-
-func missionLang(s string) missionsearch.Lang { return missionsearch.Lang(s) }
