@@ -199,6 +199,10 @@ type Crawler struct {
 	updated map[string]bool // page IDs stored in this run
 	gone    map[string]bool // page IDs found gone in this run
 	runHash map[string]string
+	// dupBest is, per content hash found under several URLs in this run,
+	// the preferred URL among those skipped as duplicates, with its page
+	// (see settleDuplicates).
+	dupBest map[string]duplicate
 }
 
 // New checks cfg and returns a crawler that stores into st. Bad seeds or
@@ -223,6 +227,7 @@ func New(cfg Config, st Store) (*Crawler, error) {
 		updated:    map[string]bool{},
 		gone:       map[string]bool{},
 		runHash:    map[string]string{},
+		dupBest:    map[string]duplicate{},
 	}
 	c.hashes, _ = st.(HashFinder)
 	for _, s := range cfg.Seeds {
@@ -364,6 +369,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	// after a cancel: they were fetched and must not be lost.
 	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), flushTimeout)
 	c.flushLearning(fctx)
+	c.settleDuplicates(fctx)
 	fcancel()
 
 	close(progressStop)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -518,6 +519,76 @@ func TestDuplicates(t *testing.T) {
 	stats, _ = crawl(t, cfg, st)
 	if pageAt(t, st, s.URL("/dup-c")) != nil {
 		t.Errorf("third copy stored: %+v", stats)
+	}
+}
+
+// TestDuplicatePreferredURL: content served under a URL with a query
+// string and under the same URL without is stored under the one without,
+// whichever the crawler meets first, in the same crawl or a later one.
+func TestDuplicatePreferredURL(t *testing.T) {
+	s := newSite(t)
+	same := page("Actualités", "La liste des actualités de la mission, page une.")
+	for _, p := range []string{"/news", "/news2"} {
+		s.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, same)
+		})
+	}
+	// Only the URL with a query first: it is stored.
+	s.html("/", "Accueil", "Liens.", "/news?page=0", "/news2?page=0")
+	st := openStore(t)
+	cfg := s.config()
+	cfg.Concurrency = 1
+	crawl(t, cfg, st)
+	if pageAt(t, st, s.URL("/news?page=0")) == nil {
+		t.Fatal("the only URL of the content is not stored")
+	}
+
+	// Then the home page links the clean URL too, after the other one:
+	// the content moves to it, and the copy leaves the index.
+	s.html("/x", "Accueil", "Liens.", "/news?page=0", "/news", "/news2?page=0")
+	cfg = s.config("/x")
+	cfg.Concurrency = 1
+	stats, c := crawl(t, cfg, st)
+	if pageAt(t, st, s.URL("/news")) == nil {
+		t.Fatalf("content not moved to /news: %+v", stats)
+	}
+	if q, ok := state(t, st, s.URL("/news?page=0")); !ok || !q.Gone {
+		t.Errorf("/news?page=0 still live: %+v", q)
+	}
+	updated, gone := c.Changed()
+	if !slices.Contains(updated, missionsearch.PageID(s.URL("/news"))) || !slices.Contains(gone, missionsearch.PageID(s.URL("/news?page=0"))) {
+		t.Errorf("Changed: updated %v, gone %v; want /news updated and /news?page=0 gone", updated, gone)
+	}
+
+	// A recrawl keeps it there, and changes nothing.
+	stats, c = crawl(t, cfg, st)
+	if u, g := c.Changed(); len(u)+len(g) != 0 || pageAt(t, st, s.URL("/news")) == nil {
+		t.Errorf("recrawl: %+v, Changed %v %v", stats, u, g)
+	}
+	if q, _ := state(t, st, s.URL("/news?page=0")); !q.Gone {
+		t.Errorf("recrawl revived /news?page=0: %+v", q)
+	}
+
+	// In one crawl, met in either order: the clean URL is stored, the
+	// other is not.
+	for i, links := range [][]string{{"/news2?page=0", "/news2"}, {"/news2", "/news2?page=0"}} {
+		st := openStore(t)
+		home := fmt.Sprintf("/y%d", i)
+		s.html(home, "Accueil", "Liens.", links...)
+		cfg := s.config(home)
+		cfg.Concurrency = 1
+		stats, c := crawl(t, cfg, st)
+		if pageAt(t, st, s.URL("/news2")) == nil {
+			t.Errorf("links %v: /news2 not stored", links)
+		}
+		if q, ok := state(t, st, s.URL("/news2?page=0")); ok && !q.Gone && q.ContentHash != "" {
+			t.Errorf("links %v: /news2?page=0 stored live: %+v", links, q)
+		}
+		updated, gone := c.Changed()
+		if len(gone) != 0 || len(updated) != stats.Stored {
+			t.Errorf("links %v: Changed %v %v, stats %+v", links, updated, gone, stats)
+		}
 	}
 }
 

@@ -12,6 +12,12 @@
 // connect to private or loopback addresses other than the seed hosts'.
 // Turning one HTML document into a Page is crawler/extract's job.
 //
+// Content found under two URLs (the same extracted body) is stored once,
+// under the preferred URL (fewer query parameters, then shorter: /fr/news
+// rather than /fr/news?page=0), whichever the crawl met first: at the end
+// of a crawl a page held by another URL moves to the preferred one, and
+// the other leaves the index.
+//
 // # Boilerplate learning
 //
 // Menus, footers and sidebars that extract's structural rules miss are

@@ -414,6 +414,19 @@ func (c *Crawler) process(ctx context.Context, p *pageFetch, bp func(string) boo
 		return
 	}
 	if dup := c.duplicateOf(ctx, hash, storeURL, page.Body); dup != "" {
+		c.noteDuplicate(hash, &page, st)
+		if hasPrev && prev.ContentHash != "" {
+			// A page is stored under this URL, and its content now lives
+			// under dup: the page leaves the index (or stays out of it).
+			gs := prev
+			gs.Gone, gs.LastSeen, gs.Status = true, now, p.st.Status
+			gs.ETag, gs.LastModified = "", ""
+			if c.putState(ctx, gs) && !prev.Gone {
+				c.markGone(missionsearch.PageID(storeURL))
+				c.log.Info("gone: duplicate content", "url", storeURL, "of", dup)
+			}
+			return
+		}
 		if storeURL != p.t.url {
 			c.count(func(s *Stats) { s.Skipped++ })
 			c.log.Info("skipped: duplicate content", "url", p.t.url, "of", dup)
@@ -467,4 +480,86 @@ func (c *Crawler) duplicateOf(ctx context.Context, hash, storeURL, body string) 
 		return u
 	}
 	return ""
+}
+
+// duplicate is a page skipped because another URL holds its content.
+type duplicate struct {
+	page  *missionsearch.Page
+	state missionsearch.CrawlState
+}
+
+// noteDuplicate remembers page, skipped as a duplicate of content hash,
+// when its URL is the preferred one of those skipped so far.
+func (c *Crawler) noteDuplicate(hash string, page *missionsearch.Page, st missionsearch.CrawlState) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d, ok := c.dupBest[hash]; !ok || preferredURL(page.URL, d.page.URL) {
+		p := *page
+		c.dupBest[hash] = duplicate{page: &p, state: st}
+	}
+}
+
+// preferredURL reports whether a is a better address than b for the same
+// content: fewer query parameters, then shorter, then first in byte order.
+// Which of two URLs of one page the crawler stores then does not depend on
+// which it fetched first (/fr/news, not /fr/news?page=0).
+func preferredURL(a, b string) bool {
+	qa, qb := strings.Count(a, "&")+strings.Count(a, "?"), strings.Count(b, "&")+strings.Count(b, "?")
+	if qa != qb {
+		return qa < qb
+	}
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return a < b
+}
+
+// settleDuplicates moves each page whose content was also found under a
+// preferred URL in this run to that URL: stored there, and gone from the
+// URL that held it. It runs once the workers are done, so nothing else
+// writes the states it reads.
+func (c *Crawler) settleDuplicates(ctx context.Context) {
+	for hash, d := range c.dupBest {
+		holder := c.runHash[hash]
+		if c.hashes != nil {
+			_, u, ok, err := c.hashes.PageByHash(ctx, hash)
+			if err != nil {
+				c.log.Warn("duplicate lookup failed", "hash", hash, "err", err)
+				continue
+			}
+			if !ok {
+				continue
+			}
+			holder = u
+		}
+		if holder == "" || holder == d.page.URL || !preferredURL(d.page.URL, holder) {
+			continue
+		}
+		prev, ok, err := c.store.State(ctx, holder)
+		if err != nil || !ok || prev.Gone || prev.ContentHash != hash {
+			continue // not stored with this content after all
+		}
+		if err := c.store.PutPage(ctx, d.page, d.state); err != nil {
+			if ctx.Err() == nil {
+				c.fatal(fmt.Errorf("crawler: store the page %s: %w", d.page.URL, err))
+			}
+			return
+		}
+		prev.Gone = true
+		prev.ETag, prev.LastModified = "", ""
+		if !c.putState(ctx, prev) {
+			return
+		}
+		if id := missionsearch.PageID(holder); !prev.FirstSeen.Before(c.begin) {
+			// First stored in this run: never indexed, nothing to remove.
+			c.mu.Lock()
+			delete(c.updated, id)
+			c.stats.Stored--
+			c.mu.Unlock()
+		} else {
+			c.markGone(id)
+		}
+		c.markUpdated(d.page.ID)
+		c.log.Info("duplicate content moved to its preferred URL", "from", holder, "to", d.page.URL)
+	}
 }
