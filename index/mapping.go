@@ -15,7 +15,7 @@ import (
 // stored in every build; a build whose version differs from this constant
 // was made by an incompatible binary and must be rebuilt, never read.
 // Bump it whenever NewMapping, Document or the analyzers change.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // Field names of the index documents. Text fields carry the page's language
 // as a suffix so that no field name is ever analysed two ways.
@@ -23,6 +23,7 @@ const (
 	FieldTitlePrefix = "title_" // + lang: analysed title, stored
 	FieldBodyPrefix  = "body_"  // + lang: analysed body, stored with term vectors for highlighting
 	FieldTitleExact  = "title_exact"
+	FieldID          = "id" // the page ID again, as a doc value: the tie-break of the date order
 	FieldSuggest     = "title_suggest"
 	FieldSection     = "section"
 	FieldLang        = "lang"
@@ -105,6 +106,7 @@ func NewMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(FieldLang, kw(true))
 	doc.AddFieldMappingsAt(FieldTags, kw(true))
 	doc.AddFieldMappingsAt(FieldYear, kw(false))
+	doc.AddFieldMappingsAt(FieldID, kw(false))
 	date := bleve.NewDateTimeFieldMapping()
 	date.IncludeInAll = false
 	date.Store = false
@@ -120,12 +122,17 @@ func NewMapping() (mapping.IndexMapping, error) {
 	return im, nil
 }
 
-// Document returns the bleve document of p under the mapping of NewMapping.
+// Document returns the bleve document of p under the mapping of NewMapping,
+// to be indexed under the ID p.ID (missionsearch.PageID(p.URL) when empty).
 // Pages of an unknown language are indexed as French.
 func Document(p *missionsearch.Page) map[string]any {
 	l := p.Lang
 	if !l.Valid() {
 		l = missionsearch.LangFR
+	}
+	id := p.ID
+	if id == "" {
+		id = missionsearch.PageID(p.URL)
 	}
 	d := map[string]any{
 		TitleField(l):   p.Title,
@@ -134,6 +141,7 @@ func Document(p *missionsearch.Page) map[string]any {
 		FieldSuggest:    p.Title,
 		FieldLang:       string(l),
 		FieldURL:        p.URL,
+		FieldID:         id,
 		FieldFetchedAt:  formatTime(p.FetchedAt),
 	}
 	if p.Section != "" {

@@ -141,11 +141,7 @@ func (s *Searcher) walk(ctx context.Context, v *view, rk *ranks, r *Request, slo
 	start, skip := 0, (r.Page-1)*r.Size
 	if after != nil {
 		n := len(after.Keys)
-		var err error
-		if start, err = rk.after(v.r, string(after.Keys[n-2]), string(after.Keys[n-1])); err != nil {
-			return nil, wrapErr("search: cursor", err)
-		}
-		skip = 0
+		start, skip = rk.after(string(after.Keys[n-2]), string(after.Keys[n-1])), 0
 	}
 	page := make([]uint32, 0, r.Size)
 	dense := hits.GetCardinality()*16 >= uint64(len(rk.byRank))
@@ -205,10 +201,7 @@ func (s *Searcher) walk(ctx context.Context, v *view, rk *ranks, r *Request, slo
 // pass the facet filters, sorted by the rank of the date order instead of
 // the date and id. It returns the hits and the recorded documents.
 func (s *Searcher) record(ctx context.Context, v *view, rk *ranks, r *Request, text query.Query, dated bool, filter *roaring.Bitmap, after *cursor) (*outcome, *roaring.Bitmap, error) {
-	req, err := s.fastRequest(v, rk, r, innerQuery(v, r, text, dated, filter != nil), after)
-	if err != nil {
-		return nil, nil, err
-	}
+	req := s.fastRequest(rk, r, innerQuery(v, r, text, dated, filter != nil), after)
 	rec := &recorder{buf: make([]uint32, 0, 4096), docs: roaring.New()}
 	req.Query = &recordingQuery{snap: v.data.snap, inner: req.Query, allow: filter, rec: rec}
 	res, err := s.idx.SearchInContext(ctx, req)
@@ -239,7 +232,7 @@ func innerQuery(v *view, r *Request, text query.Query, dated, withFilter bool) q
 // fastRequest returns the bleve request of the page of hits of r with the
 // query inner, sorted by score and the rank of the date order (or by rank
 // alone), continuing after the cursor, if any.
-func (s *Searcher) fastRequest(v *view, rk *ranks, r *Request, inner query.Query, after *cursor) (*bleve.SearchRequest, error) {
+func (s *Searcher) fastRequest(rk *ranks, r *Request, inner query.Query, after *cursor) *bleve.SearchRequest {
 	req := bleve.NewSearchRequestOptions(inner, r.Size, (r.Page-1)*r.Size, false)
 	req.Fields = index.StoredFields()
 	rs := &rankSort{rk: rk}
@@ -251,10 +244,7 @@ func (s *Searcher) fastRequest(v *view, rk *ranks, r *Request, inner query.Query
 	}
 	if after != nil {
 		n := len(after.Keys)
-		start, err := rk.after(v.r, string(after.Keys[n-2]), string(after.Keys[n-1]))
-		if err != nil {
-			return nil, wrapErr("search: cursor", err)
-		}
+		start := rk.after(string(after.Keys[n-2]), string(after.Keys[n-1]))
 		key := ""
 		if start > 0 {
 			key = rankKey(uint32(start - 1))
@@ -265,14 +255,14 @@ func (s *Searcher) fastRequest(v *view, rk *ranks, r *Request, inner query.Query
 			req.SearchAfter = []string{string(after.Keys[0]), key}
 		}
 	}
-	return req, nil
+	return req
 }
 
 // fastSortKeys gives hits the sort keys of the slow path, for the cursor.
 func fastSortKeys(rk *ranks, r *Request, hits bsearch.DocumentMatchCollection) {
 	for _, h := range hits {
 		doc := uint32(h.IndexInternalID.Value())
-		keys := []string{rk.dateKey(doc), h.ID}
+		keys := []string{rk.dateKey(doc), string(rk.id(doc))}
 		if r.Sort != SortDate {
 			keys = append([]string{h.Sort[0]}, keys...)
 		}
@@ -284,10 +274,7 @@ func fastSortKeys(rk *ranks, r *Request, hits bsearch.DocumentMatchCollection) {
 // documents that match them and pass the filters (see matchSet), with the
 // query, sort and paging of record, so that hits and scores are record's.
 func (s *Searcher) score(ctx context.Context, v *view, rk *ranks, r *Request, text query.Query, dated, withFilter bool, hits *roaring.Bitmap, after *cursor) (*outcome, error) {
-	req, err := s.fastRequest(v, rk, r, innerQuery(v, r, restrictText(v, text, hits), dated, withFilter), after)
-	if err != nil {
-		return nil, err
-	}
+	req := s.fastRequest(rk, r, innerQuery(v, r, restrictText(v, text, hits), dated, withFilter), after)
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fastErr("search: hits", err)

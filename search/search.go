@@ -492,10 +492,13 @@ func filtered(text, filter query.Query) query.Query {
 // sortOrder returns the bleve sort of a Request.Sort.
 func sortOrder(sort string) bsearch.SortOrder {
 	date := &bsearch.SortField{Field: index.FieldDate, Desc: true, Missing: bsearch.SortFieldMissingLast}
+	// Ties by ID, read from its doc value (index.FieldID) rather than from
+	// the stored document, as bleve's SortDocID would.
+	id := &bsearch.SortField{Field: index.FieldID, Type: bsearch.SortFieldAsString}
 	if sort == SortDate {
-		return bsearch.SortOrder{date, &bsearch.SortDocID{}}
+		return bsearch.SortOrder{date, id}
 	}
-	return bsearch.SortOrder{&bsearch.SortScore{Desc: true}, date, &bsearch.SortDocID{}}
+	return bsearch.SortOrder{&bsearch.SortScore{Desc: true}, date, id}
 }
 
 // run executes the search of r with the text query text: on the fast path
