@@ -12,11 +12,11 @@
 // connect to private or loopback addresses other than the seed hosts'.
 // Turning one HTML document into a Page is crawler/extract's job.
 //
-// Content found under two URLs (the same extracted body) is stored once,
-// under the preferred URL (fewer query parameters, then shorter: /fr/news
-// rather than /fr/news?page=0), whichever the crawl met first: at the end
-// of a crawl a page held by another URL moves to the preferred one, and
-// the other leaves the index.
+// Content found under two URLs (the same extracted body) is stored once:
+// under the URL with fewer query parameters (/fr/news rather than
+// /fr/news?page=0), whichever the crawl met first, else under the first
+// stored. At the end of a crawl a page held by a URL with more parameters
+// moves to the preferred one, and the other leaves the index.
 //
 // # Boilerplate learning
 //

@@ -489,7 +489,7 @@ type duplicate struct {
 }
 
 // noteDuplicate remembers page, skipped as a duplicate of content hash,
-// when its URL is the preferred one of those skipped so far.
+// when its URL is preferred to those skipped so far.
 func (c *Crawler) noteDuplicate(hash string, page *missionsearch.Page, st missionsearch.CrawlState) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -500,18 +500,18 @@ func (c *Crawler) noteDuplicate(hash string, page *missionsearch.Page, st missio
 }
 
 // preferredURL reports whether a is a better address than b for the same
-// content: fewer query parameters, then shorter, then first in byte order.
-// Which of two URLs of one page the crawler stores then does not depend on
-// which it fetched first (/fr/news, not /fr/news?page=0).
+// content: one with fewer query parameters (/fr/news rather than
+// /fr/news?page=0). Between two paths (a chapter and its copy in an
+// appendix) neither is better: the first stored keeps the content.
 func preferredURL(a, b string) bool {
-	qa, qb := strings.Count(a, "&")+strings.Count(a, "?"), strings.Count(b, "&")+strings.Count(b, "?")
-	if qa != qb {
-		return qa < qb
+	params := func(u string) int {
+		i := strings.IndexByte(u, '?')
+		if i < 0 {
+			return 0
+		}
+		return 1 + strings.Count(u[i:], "&")
 	}
-	if len(a) != len(b) {
-		return len(a) < len(b)
-	}
-	return a < b
+	return params(a) < params(b)
 }
 
 // settleDuplicates moves each page whose content was also found under a
