@@ -15,15 +15,15 @@ func TestLayers(t *testing.T) {
 		t.Skip("runs go list")
 	}
 	forbidden := map[string][]string{
-		"missionsearch":                   {"missionsearch/"},
-		"missionsearch/crawler/extract":   {"missionsearch/crawler", "missionsearch/store", "missionsearch/index", "missionsearch/search", "missionsearch/server", "github.com/blevesearch/", "net/http"},
-		"missionsearch/crawler":           {"missionsearch/store", "missionsearch/index", "missionsearch/indexer", "missionsearch/search", "missionsearch/server", "github.com/blevesearch/"},
-		"missionsearch/store":             {"missionsearch/crawler", "missionsearch/index", "missionsearch/search", "missionsearch/server", "github.com/blevesearch/"},
-		"missionsearch/index":             {"missionsearch/crawler", "missionsearch/store", "missionsearch/indexer", "missionsearch/search", "missionsearch/server"},
-		"missionsearch/indexer":           {"missionsearch/crawler", "missionsearch/search", "missionsearch/server"},
-		"missionsearch/search":            {"net/http", "missionsearch/crawler", "missionsearch/store", "missionsearch/indexer", "missionsearch/server"},
-		"missionsearch/server":            {"github.com/blevesearch/", "missionsearch/index", "missionsearch/indexer", "missionsearch/store", "missionsearch/crawler"},
-		"missionsearch/internal/demosite": {"missionsearch"},
+		"missionsearch":                    {"missionsearch/"},
+		"missionsearch/crawler/extract":    {"missionsearch/crawler", "missionsearch/store", "missionsearch/index", "missionsearch/search", "missionsearch/server", "github.com/blevesearch/", "net/http"},
+		"missionsearch/crawler":            {"missionsearch/store", "missionsearch/index", "missionsearch/indexer", "missionsearch/search", "missionsearch/server", "github.com/blevesearch/"},
+		"missionsearch/store":              {"missionsearch/crawler", "missionsearch/index", "missionsearch/search", "missionsearch/server", "github.com/blevesearch/"},
+		"missionsearch/index":              {"missionsearch/crawler", "missionsearch/store", "missionsearch/indexer", "missionsearch/search", "missionsearch/server"},
+		"missionsearch/indexer":            {"missionsearch/crawler", "missionsearch/search", "missionsearch/server"},
+		"missionsearch/search":             {"net/http", "missionsearch/crawler", "missionsearch/store", "missionsearch/indexer", "missionsearch/server"},
+		"missionsearch/server":             {"github.com/blevesearch/", "missionsearch/index", "missionsearch/indexer", "missionsearch/store", "missionsearch/crawler"},
+		"missionsearch/internal/demosite":  {"missionsearch"},
 		"missionsearch/internal/relevance": {"missionsearch"},
 	}
 	for pkg, bad := range forbidden {
