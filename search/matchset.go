@@ -23,10 +23,10 @@ import (
 //
 // matchSet evaluates the queries plan.textQuery builds, with bleve's own
 // semantics (BooleanQuery drops a clause that is a bare match-none; a
-// disjunction needs Min clauses). It gives up (errUnsupported) on what it
-// cannot compute exactly from bitmaps: a phrase where it decides the
-// match (a phrase bonus, optional, does not), a field-less query, a query
-// type it does not know. The caller then records the matches as before.
+// disjunction needs Min clauses); phrases from their positions (see
+// phraseQuery). It gives up (errUnsupported) on what it cannot compute
+// exactly: a field-less query, a query type it does not know. The caller
+// then records the matches as before.
 
 // errUnsupported is returned by matchSet for a query it cannot evaluate.
 var errUnsupported = errors.New("search: query not evaluable from postings")
@@ -87,6 +87,13 @@ func (ev *evaluator) eval(q query.Query) (bm *roaring.Bitmap, none bool, err err
 			terms = []string{q.Term}
 		}
 		bm, err := ev.union(q.Field, terms)
+		return bm, false, err
+	case *phraseQuery:
+		slots := q.slots()
+		if len(slots) == 0 {
+			return roaring.New(), true, nil
+		}
+		bm, err := segmentPhraseDocs(ev.ctx, ev.seg, q.Field, slots)
 		return bm, false, err
 	case *query.MatchAllQuery:
 		bm := roaring.New()

@@ -365,7 +365,7 @@ func (p *plan) phraseQuery(text string, boost float64) query.Query {
 			pq.SetField(f.field)
 			pq.Analyzer = index.AnalyzerFor(l)
 			pq.SetBoost(f.boost)
-			qs = append(qs, pq)
+			qs = append(qs, &phraseQuery{Field: f.field, Text: text, Boost: f.boost, an: p.s.an.lang[i], inner: pq})
 		}
 	}
 	if len(qs) == 0 {
