@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -27,7 +28,8 @@ import (
 
 	"missionsearch"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	"modernc.org/sqlite" // also registers the "sqlite" database/sql driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql
@@ -86,7 +88,33 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return open(ctx, path, options{})
 }
 
-func open(ctx context.Context, path string, opt options) (_ *Store, err error) {
+// open opens the store, again while another process or Store is creating
+// the same file: switching a new database to WAL mode needs it alone, and
+// SQLite answers SQLITE_BUSY at once rather than wait when waiting could
+// deadlock. It gives up after busyTimeout.
+func open(ctx context.Context, path string, opt options) (*Store, error) {
+	deadline := time.Now().Add(busyTimeout)
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
+		s, err := openOnce(ctx, path, opt)
+		if err == nil || !isBusy(err) || time.Now().Add(wait).After(deadline) {
+			return s, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("store: open %s: %w", path, ctx.Err())
+		case <-time.After(wait + time.Duration(rand.Int64N(int64(wait)))):
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY (the file is locked by
+// another connection).
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
+func openOnce(ctx context.Context, path string, opt options) (_ *Store, err error) {
 	if path == "" {
 		return nil, fmt.Errorf("store: open: %w", missionsearch.Errorf(missionsearch.EINVALID, "The store path is empty."))
 	}
