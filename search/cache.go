@@ -21,6 +21,10 @@ import (
 // DefaultCacheSize is the number of results a Searcher keeps.
 const DefaultCacheSize = 4096
 
+// maxCachedSize is the largest page of hits (Request.Size) kept: with it,
+// 4096 results take at most about 60 MB.
+const maxCachedSize = 20
+
 type resultCache struct {
 	mu   sync.Mutex
 	snap bindex.IndexReader // identity only: the snapshot the results are of

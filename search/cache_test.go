@@ -63,6 +63,14 @@ func TestResultCache(t *testing.T) {
 		t.Fatal("a cursor page was answered from the cache")
 	}
 
+	// Large pages are not cached.
+	before = s.CachedSearches()
+	search(Request{Size: maxCachedSize + 1})
+	search(Request{Size: maxCachedSize + 1})
+	if s.CachedSearches() != before {
+		t.Fatal("a page larger than maxCachedSize was answered from the cache")
+	}
+
 	// Size 0 turns the cache off.
 	off := New(idx)
 	off.SetCacheSize(0)

@@ -402,9 +402,10 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 // key of r; an empty key when the cache is off or the index is not a
 // scorch index.
 func (s *Searcher) cacheLookupKey(r *Request) (bindex.IndexReader, string) {
-	if s.cacheSize == 0 || r.SearchAfter != "" {
+	if s.cacheSize == 0 || r.SearchAfter != "" || r.Size > maxCachedSize {
 		// Cursors are for exports: one pass over many pages, never
-		// repeated.
+		// repeated. Large pages are for exports and tools too, and would
+		// make the cache's memory depend on the callers.
 		return nil, ""
 	}
 	rd, err := s.reader()
