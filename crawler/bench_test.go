@@ -151,18 +151,7 @@ func BenchmarkCrawlGrowth(b *testing.B) {
 		b.StopTimer()
 		g = &growthStore{Store: openStore(b), marks: []int{n / 4, n / 2, n}, heap: make([]uint64, 3)}
 		b.StartTimer()
-		c, err := crawler.New(crawler.Config{Seeds: []string{ts.URL + "/"}, Concurrency: 8}, g)
-		if err != nil {
-			b.Fatal(err)
-		}
-		stats, err := c.Run(context.Background())
-		if err != nil {
-			b.Fatal(err)
-		}
-		if stats.Stored < n {
-			b.Fatalf("stored %d of %d pages: %+v", stats.Stored, n, stats)
-		}
-		fetched += stats.Fetched
+		fetched += benchCrawl(b, ts.URL, g, n)
 	}
 	b.ReportMetric(float64(fetched)/b.Elapsed().Seconds(), "pages/s")
 	for i, m := range g.marks {
@@ -182,18 +171,25 @@ func BenchmarkCrawlLoopback(b *testing.B) {
 		b.StopTimer()
 		st := openStore(b)
 		b.StartTimer()
-		c, err := crawler.New(crawler.Config{Seeds: []string{ts.URL + "/"}, Concurrency: 8}, st)
-		if err != nil {
-			b.Fatal(err)
-		}
-		stats, err := c.Run(context.Background())
-		if err != nil {
-			b.Fatal(err)
-		}
-		if stats.Stored < n {
-			b.Fatalf("stored %d of %d pages: %+v", stats.Stored, n, stats)
-		}
-		fetched += stats.Fetched
+		fetched += benchCrawl(b, ts.URL, st, n)
 	}
 	b.ReportMetric(float64(fetched)/b.Elapsed().Seconds(), "pages/s")
+}
+
+// benchCrawl crawls the site at base into st with no delay and
+// Concurrency 8, checks it stored at least n pages, and returns the number
+// of pages fetched.
+func benchCrawl(b *testing.B, base string, st crawler.Store, n int) int {
+	c, err := crawler.New(crawler.Config{Seeds: []string{base + "/"}, Concurrency: 8}, st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	stats, err := c.Run(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if stats.Stored < n {
+		b.Fatalf("stored %d of %d pages: %+v", stats.Stored, n, stats)
+	}
+	return stats.Fetched
 }

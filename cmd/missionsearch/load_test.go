@@ -27,18 +27,26 @@ func loadJSON(tb testing.TB, args ...string) (int, loadReport, string) {
 	return code, rep, stderr
 }
 
+// startTestServer starts serve on loopback over the data directory data,
+// closed at the end of the test.
+func startTestServer(t *testing.T, data string) *running {
+	t.Helper()
+	srv, err := startServer(t.Context(), &Env{Stdout: &strings.Builder{}, Stderr: &strings.Builder{}, Getenv: func(string) string { return "" }, Logger: discardLogger()},
+		serveConfig{data: data, addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.close)
+	return srv
+}
+
 // TestLoad runs the load generator for a second against a real serve over a
 // small synthetic corpus: every query type of the mix is sent and answered
 // with no error.
 func TestLoad(t *testing.T) {
 	data := t.TempDir()
 	mustSynth(t, data, 300)
-	srv, err := startServer(t.Context(), &Env{Stdout: &strings.Builder{}, Stderr: &strings.Builder{}, Getenv: func(string) string { return "" }, Logger: discardLogger()},
-		serveConfig{data: data, addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.close()
+	srv := startTestServer(t, data)
 
 	code, rep, stderr := loadJSON(t, "--url", srv.url, "--duration", "1s", "--connections", "4")
 	if code != 0 || rep.Errors != 0 {
@@ -140,12 +148,7 @@ func TestLoadCountsErrors(t *testing.T) {
 func TestLoadDuringReindex(t *testing.T) {
 	data := t.TempDir()
 	mustSynth(t, data, 600)
-	srv, err := startServer(t.Context(), &Env{Stdout: &strings.Builder{}, Stderr: &strings.Builder{}, Getenv: func(string) string { return "" }, Logger: discardLogger()},
-		serveConfig{data: data, addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.close()
+	srv := startTestServer(t, data)
 	first := readyBuild(t, srv.url)
 
 	// Load until both reindexes are done and the server has had the time
