@@ -61,7 +61,7 @@ func (s *Searcher) runFast(ctx context.Context, v *view, r *Request, text query.
 		if filter != nil || dated {
 			// Filters: the matches from the postings bitmaps, and scores
 			// for those that pass the filters only.
-			words, err = matchSet(ctx, d.snap, d.all, text)
+			words, err = matchSet(ctx, d.snap, text)
 			switch {
 			case err == nil:
 				if dated {

@@ -19,7 +19,7 @@ import (
 // instead computes the matches from the postings bitmaps of the index
 // (roaring bitmaps in zap segments: an OR, AND or AND NOT per query node),
 // and bleve then scores only the documents that pass the filters
-// (restrictedQuery).
+// (restrictText).
 //
 // matchSet evaluates the queries plan.textQuery builds, with bleve's own
 // semantics (BooleanQuery drops a clause that is a bare match-none; a
@@ -32,27 +32,17 @@ import (
 var errUnsupported = errors.New("search: query not evaluable from postings")
 
 // matchSet returns the live documents of snap (global document numbers)
-// that q matches; live is the bitmap of all live documents.
-func matchSet(ctx context.Context, snap *scorch.IndexSnapshot, live *roaring.Bitmap, q query.Query) (*roaring.Bitmap, error) {
-	ev := &evaluator{ctx: ctx, snap: snap, fuzzy: map[fuzzyKey][]string{}}
-	out := roaring.New()
-	var offset uint64
-	for _, seg := range snap.Segments() {
-		ev.seg, ev.dicts = seg.Segment(), map[string]segment.TermDictionary{}
+// that q matches.
+func matchSet(ctx context.Context, snap *scorch.IndexSnapshot, q query.Query) (*roaring.Bitmap, error) {
+	ev := &evaluator{ctx: ctx, snap: snap}
+	return globalDocs(snap, func(seg segment.Segment) (*roaring.Bitmap, error) {
+		ev.seg, ev.dicts = seg, map[string]segment.TermDictionary{}
 		local, none, err := ev.eval(q)
-		if err != nil {
-			return nil, err
+		if err != nil || none {
+			return roaring.New(), err
 		}
-		if !none && !local.IsEmpty() {
-			if offset > 0 {
-				local = roaring.AddOffset64(local, int64(offset))
-			}
-			out.Or(local)
-		}
-		offset += seg.Segment().Count()
-	}
-	out.And(live)
-	return out, nil
+		return local, nil
+	})
 }
 
 // evaluator computes match sets in the local document numbers of one
@@ -62,7 +52,6 @@ type evaluator struct {
 	snap  *scorch.IndexSnapshot
 	seg   segment.Segment
 	dicts map[string]segment.TermDictionary
-	fuzzy map[fuzzyKey][]string // candidates, over the whole snapshot
 }
 
 // eval returns the documents of the segment q matches. none is true when
@@ -75,8 +64,6 @@ func (ev *evaluator) eval(q query.Query) (bm *roaring.Bitmap, none bool, err err
 	case *query.TermQuery:
 		bm, err := ev.postings(q.Field(), q.Term)
 		return bm, false, err
-	case *query.FuzzyQuery:
-		return ev.fuzzyQuery(q)
 	case *fuzzyQuery:
 		e, err := q.cache.candidates(ev.snap, q.Field, q.Term, q.Fuzziness)
 		if err != nil {
@@ -251,51 +238,6 @@ func (ev *evaluator) postings(field, term string) (*roaring.Bitmap, error) {
 		}
 		bm.Add(uint32(p.Number()))
 	}
-}
-
-// fuzzyQuery matches the candidate terms bleve's fuzzy searcher finds in
-// the whole snapshot, as it does.
-func (ev *evaluator) fuzzyQuery(q *query.FuzzyQuery) (*roaring.Bitmap, bool, error) {
-	field := q.Field()
-	if q.Fuzziness == 0 {
-		bm, err := ev.postings(field, q.Term)
-		return bm, false, err
-	}
-	key := fuzzyKey{field, q.Term, q.Fuzziness}
-	cands, ok := ev.fuzzy[key]
-	if !ok {
-		prefix := q.Term
-		for i := range q.Term {
-			if i >= q.Prefix {
-				prefix = q.Term[:i]
-				break
-			}
-		}
-		fd, err := ev.snap.FieldDictFuzzy(field, q.Term, q.Fuzziness, prefix)
-		if err != nil {
-			return nil, false, err
-		}
-		for {
-			e, err := fd.Next()
-			if err != nil {
-				fd.Close()
-				return nil, false, err
-			}
-			if e == nil {
-				break
-			}
-			cands = append(cands, e.Term)
-		}
-		if err := fd.Close(); err != nil {
-			return nil, false, err
-		}
-		if len(cands) == 0 {
-			cands = []string{q.Term}
-		}
-		ev.fuzzy[key] = cands
-	}
-	bm, err := ev.union(field, cands)
-	return bm, false, err
 }
 
 // union returns the documents of the segment with any of terms in field.

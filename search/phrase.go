@@ -89,23 +89,9 @@ func (q *phraseQuery) MarshalJSON() ([]byte, error) {
 // phraseDocs returns the live documents of snap (global numbers) whose
 // field has the phrase of slots.
 func phraseDocs(ctx context.Context, snap *scorch.IndexSnapshot, field string, slots [][]string) (*roaring.Bitmap, error) {
-	out := roaring.New()
-	var offset uint64
-	for _, seg := range snap.Segments() {
-		local, err := segmentPhraseDocs(ctx, seg.Segment(), field, slots)
-		if err != nil {
-			return nil, err
-		}
-		local.And(seg.DocNumbersLive())
-		if !local.IsEmpty() {
-			if offset > 0 {
-				local = roaring.AddOffset64(local, int64(offset))
-			}
-			out.Or(local)
-		}
-		offset += seg.Segment().Count()
-	}
-	return out, nil
+	return globalDocs(snap, func(seg segment.Segment) (*roaring.Bitmap, error) {
+		return segmentPhraseDocs(ctx, seg, field, slots)
+	})
 }
 
 // segmentPhraseDocs returns the documents of one segment (local numbers)

@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/numeric"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	bindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"missionsearch"
 	"missionsearch/index"
@@ -168,31 +169,43 @@ func (s *Searcher) view(ctx context.Context) (*view, error) {
 	return v, nil
 }
 
-// loadSnapshotData reads the facet bitmaps of snap.
-func loadSnapshotData(ctx context.Context, snap *scorch.IndexSnapshot) (*snapshotData, error) {
-	d := &snapshotData{snap: snap, all: roaring.New()}
+// globalDocs returns, in scorch's global document numbers, the live
+// documents that fn finds in each segment of snap (in the segment's own
+// numbers; fn returns a bitmap it does not keep).
+func globalDocs(snap *scorch.IndexSnapshot, fn func(segment.Segment) (*roaring.Bitmap, error)) (*roaring.Bitmap, error) {
+	out := roaring.New()
 	var offset uint64
 	for _, seg := range snap.Segments() {
-		live := seg.DocNumbersLive()
-		if offset == 0 {
-			d.all.Or(live)
-		} else {
-			it := live.Iterator()
-			buf := make([]uint32, 0, 1024)
-			for it.HasNext() {
-				buf = append(buf, uint32(offset+uint64(it.Next())))
-				if len(buf) == cap(buf) {
-					d.all.AddMany(buf)
-					buf = buf[:0]
-				}
+		local, err := fn(seg.Segment())
+		if err != nil {
+			return nil, err
+		}
+		local.And(seg.DocNumbersLive())
+		if !local.IsEmpty() {
+			if offset > 0 {
+				local = roaring.AddOffset64(local, int64(offset))
 			}
-			d.all.AddMany(buf)
+			out.Or(local)
 		}
 		offset += seg.Segment().Count()
 	}
 	if offset > math.MaxUint32 {
 		return nil, fmt.Errorf("%d documents: too many for 32-bit bitmaps", offset)
 	}
+	return out, nil
+}
+
+// loadSnapshotData reads the facet bitmaps of snap.
+func loadSnapshotData(ctx context.Context, snap *scorch.IndexSnapshot) (*snapshotData, error) {
+	all, err := globalDocs(snap, func(seg segment.Segment) (*roaring.Bitmap, error) {
+		bm := roaring.New()
+		bm.AddRange(0, seg.Count())
+		return bm, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	d := &snapshotData{snap: snap, all: all}
 	d.facets = make([]valueBitmaps, len(facetSpecs))
 	buf := make([]uint32, 0, 4096)
 	for i, f := range facetSpecs {
