@@ -80,7 +80,7 @@ func (ev *evaluator) eval(q query.Query) (bm *roaring.Bitmap, none bool, err err
 		if len(slots) == 0 {
 			return roaring.New(), true, nil
 		}
-		bm, err := segmentPhraseDocs(ev.ctx, ev.seg, q.Field, slots)
+		bm, err := q.segmentDocs(ev.ctx, ev.seg, slots)
 		return bm, false, err
 	case *query.MatchAllQuery:
 		bm := roaring.New()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -36,6 +37,32 @@ type phraseQuery struct {
 	Boost float64 `json:"boost"`
 	an    analysis.Analyzer
 	inner *query.MatchPhraseQuery
+
+	// found keeps the documents of the phrase per segment: a filtered
+	// search finds them for its match set (matchSet), then again to score.
+	mu    sync.Mutex
+	found map[segment.Segment]*roaring.Bitmap
+}
+
+// segmentDocs returns the documents of seg (local numbers, deleted ones
+// included) whose field has the phrase of slots, a bitmap of the caller's.
+func (q *phraseQuery) segmentDocs(ctx context.Context, seg segment.Segment, slots [][]string) (*roaring.Bitmap, error) {
+	q.mu.Lock()
+	bm, ok := q.found[seg]
+	q.mu.Unlock()
+	if !ok {
+		var err error
+		if bm, err = segmentPhraseDocs(ctx, seg, q.Field, slots); err != nil {
+			return nil, err
+		}
+		q.mu.Lock()
+		if q.found == nil {
+			q.found = map[segment.Segment]*roaring.Bitmap{}
+		}
+		q.found[seg] = bm
+		q.mu.Unlock()
+	}
+	return bm.Clone(), nil
 }
 
 // slots returns the terms of the phrase by relative position (empty slots
@@ -69,7 +96,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapp
 	if _, none := in.(*searcher.MatchNoneSearcher); none {
 		return in, nil
 	}
-	docs, err := phraseDocs(ctx, snap, q.Field, q.slots())
+	docs, err := q.docs(ctx, snap)
 	if errors.Is(err, errUnsupported) {
 		return in, nil
 	} else if err != nil {
@@ -86,11 +113,12 @@ func (q *phraseQuery) MarshalJSON() ([]byte, error) {
 	return json.Marshal((*plain)(q))
 }
 
-// phraseDocs returns the live documents of snap (global numbers) whose
-// field has the phrase of slots.
-func phraseDocs(ctx context.Context, snap *scorch.IndexSnapshot, field string, slots [][]string) (*roaring.Bitmap, error) {
+// docs returns the live documents of snap (global numbers) whose field
+// has the phrase.
+func (q *phraseQuery) docs(ctx context.Context, snap *scorch.IndexSnapshot) (*roaring.Bitmap, error) {
+	slots := q.slots()
 	return globalDocs(snap, func(seg segment.Segment) (*roaring.Bitmap, error) {
-		return segmentPhraseDocs(ctx, seg, field, slots)
+		return q.segmentDocs(ctx, seg, slots)
 	})
 }
 

@@ -13,7 +13,7 @@ import (
 	"missionsearch/index"
 )
 
-// TestPhraseDocsEqualBleve checks that the documents phraseDocs finds from
+// TestPhraseDocsEqualBleve checks that the documents phraseQuery finds from
 // the postings are exactly those bleve's phrase query matches, for random
 // phrases of two to four words (stop words included, which leave gaps)
 // taken from the pages, over an index of several segments.
@@ -66,7 +66,7 @@ func TestPhraseDocsEqualBleve(t *testing.T) {
 			want[uint32(h.IndexInternalID.Value())] = true
 		}
 		q := &phraseQuery{Field: field, Text: text, an: s.an.lang[li], inner: pq}
-		got, err := phraseDocs(ctx, snap, field, q.slots())
+		got, err := q.docs(ctx, snap)
 		if err != nil {
 			t.Fatal(err)
 		}
