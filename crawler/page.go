@@ -139,9 +139,8 @@ func (c *Crawler) skip(ctx context.Context, p *pageFetch, why string, attrs ...a
 // markStateGone records that the page stored under p's URL left the site,
 // with the links and redirect target of this response.
 func (c *Crawler) markStateGone(ctx context.Context, p *pageFetch) {
-	st := p.prev
-	st.Gone, st.Status = true, p.resp.status
-	st.ETag, st.LastModified = "", ""
+	st := goneState(p.prev)
+	st.Status = p.resp.status
 	st.Links, st.Location = p.st.Links, p.st.Location
 	if !c.putState(ctx, st) {
 		return
@@ -151,6 +150,14 @@ func (c *Crawler) markStateGone(ctx context.Context, p *pageFetch) {
 	} else {
 		c.count(func(s *Stats) { s.Skipped++ })
 	}
+}
+
+// goneState returns st marked gone, without validators: a page that comes
+// back is asked for in full.
+func goneState(st missionsearch.CrawlState) missionsearch.CrawlState {
+	st.Gone = true
+	st.ETag, st.LastModified = "", ""
+	return st
 }
 
 // putState stores st; a failure stops the crawl. It reports success.
@@ -418,9 +425,8 @@ func (c *Crawler) process(ctx context.Context, p *pageFetch, bp func(string) boo
 		if hasPrev && prev.ContentHash != "" {
 			// A page is stored under this URL, and its content now lives
 			// under dup: the page leaves the index (or stays out of it).
-			gs := prev
-			gs.Gone, gs.LastSeen, gs.Status = true, now, p.st.Status
-			gs.ETag, gs.LastModified = "", ""
+			gs := goneState(prev)
+			gs.LastSeen, gs.Status = now, p.st.Status
 			if c.putState(ctx, gs) && !prev.Gone {
 				c.markGone(missionsearch.PageID(storeURL))
 				c.log.Info("gone: duplicate content", "url", storeURL, "of", dup)
@@ -545,9 +551,7 @@ func (c *Crawler) settleDuplicates(ctx context.Context) {
 			}
 			return
 		}
-		prev.Gone = true
-		prev.ETag, prev.LastModified = "", ""
-		if !c.putState(ctx, prev) {
+		if !c.putState(ctx, goneState(prev)) {
 			return
 		}
 		if id := missionsearch.PageID(holder); !prev.FirstSeen.Before(c.begin) {
