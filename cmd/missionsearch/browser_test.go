@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -550,7 +551,18 @@ func TestBrowser(t *testing.T) {
 		if sel := run(t, ctx, chromedp.AttributeValue(chromedp.ID(active.Value), "aria-selected")); sel.Value != "true" {
 			t.Errorf("active option %q has aria-selected=%q", chosen, sel.Value)
 		}
+		var submissions atomic.Int32
+		if err := chromedp.Listen(ctx, func(ev any) {
+			if nav, ok := ev.(*page.EventFrameRequestedNavigation); ok && nav.Reason == page.ClientNavigationReasonFormSubmissionGet {
+				submissions.Add(1)
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
 		follow(t, ctx, chromedp.KeyEvent(kb.Enter))
+		if n := submissions.Load(); n != 1 {
+			t.Errorf("Enter on a suggestion submitted the form %d times, want once", n)
+		}
 		if q := location(t, ctx).Get("q"); q != chosen {
 			t.Errorf("Enter on %q searched for %q", chosen, q)
 		}

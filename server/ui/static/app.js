@@ -79,10 +79,10 @@
     }
   }
 
-  function choose(i) {
+  // fill puts suggestion i in the box and closes the list.
+  function fill(i) {
     input.value = items[i].textContent;
     close();
-    submit();
   }
 
   function show(suggestions) {
@@ -93,7 +93,7 @@
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", "false");
       li.textContent = s; // text, never HTML
-      li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); fill(i); submit(); });
       list.appendChild(li);
       return li;
     });
@@ -129,7 +129,10 @@
       e.preventDefault();
       highlight(active <= 0 ? items.length - 1 : active - 1);
     } else if (e.key === "Enter") {
-      if (!list.hidden && active >= 0) { e.preventDefault(); choose(active); }
+      // The browser's own Enter submits the form, now with the chosen
+      // suggestion. Submitting here as well would send the form twice
+      // wherever the keypress still follows (as with synthetic keys).
+      if (!list.hidden && active >= 0) fill(active);
     } else if (e.key === "Escape") {
       if (!list.hidden) { e.preventDefault(); close(); }
     }
