@@ -18,6 +18,8 @@ import (
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
+
+	"missionsearch"
 )
 
 // Names of the analysis components this package registers with bleve. They
@@ -47,7 +49,44 @@ const (
 	AnalyzerSuggest = "missionsearch_suggest"
 
 	edgeNgramFilterName = "missionsearch_edge_1_20"
+
+	// The analyzers of the indexed title and body fields: AnalyzerFrench,
+	// AnalyzerEnglish and AnalyzerArabic with every token's offsets set to
+	// zero (see positionsOnly).
+	analyzerFrenchIndex  = "missionsearch_fr_index"
+	analyzerEnglishIndex = "missionsearch_en_index"
+	analyzerArabicIndex  = "missionsearch_ar_index"
 )
+
+// indexAnalyzerFor returns the analyzer of the indexed text fields of
+// language l: AnalyzerFor(l) without offsets.
+func indexAnalyzerFor(l missionsearch.Lang) string {
+	switch l {
+	case missionsearch.LangEN:
+		return analyzerEnglishIndex
+	case missionsearch.LangAR:
+		return analyzerArabicIndex
+	default:
+		return analyzerFrenchIndex
+	}
+}
+
+// positionsOnly is an analyzer that gives the tokens of another with their
+// start and end offsets set to zero. The title and body fields keep their
+// term vectors for the positions alone (phrases); snippets find the words
+// of the stored text again with the text analyzer (AnalyzerFor), so the
+// offsets were never read. bleve stores them with each position as
+// varints, two or three bytes per token, about a tenth of the index; a zero
+// takes one byte.
+type positionsOnly struct{ analysis.Analyzer }
+
+func (a positionsOnly) Analyze(input []byte) analysis.TokenStream {
+	ts := a.Analyzer.Analyze(input)
+	for _, tok := range ts {
+		tok.Start, tok.End = 0, 0
+	}
+	return ts
+}
 
 // Fold returns s in lower case without diacritics, with œ → oe and æ → ae:
 // the form in which the index compares French words.
@@ -186,6 +225,19 @@ func init() {
 	}
 	must(registry.RegisterTokenFilter(FoldFilterName,
 		func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) { return foldFilter{}, nil }))
+	for name, inner := range map[string]string{
+		analyzerFrenchIndex:  AnalyzerFrench,
+		analyzerEnglishIndex: AnalyzerEnglish,
+		analyzerArabicIndex:  AnalyzerArabic,
+	} {
+		must(registry.RegisterAnalyzer(name, func(_ map[string]any, c *registry.Cache) (analysis.Analyzer, error) {
+			a, err := c.AnalyzerNamed(inner)
+			if err != nil {
+				return nil, err
+			}
+			return positionsOnly{a}, nil
+		}))
+	}
 	stop := frenchStopWordsFolded()
 	must(registry.RegisterTokenFilter(FoldedStopFilterName,
 		func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {

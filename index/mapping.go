@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 
@@ -15,13 +16,14 @@ import (
 // stored in every build; a build whose version differs from this constant
 // was made by an incompatible binary and must be rebuilt, never read.
 // Bump it whenever NewMapping, Document or the analyzers change.
-const MappingVersion = 2
+const MappingVersion = 3
 
 // Field names of the index documents. Text fields carry the page's language
 // as a suffix so that no field name is ever analysed two ways.
 const (
-	FieldTitlePrefix = "title_" // + lang: analysed title, stored
-	FieldBodyPrefix  = "body_"  // + lang: analysed body, stored with term vectors for highlighting
+	FieldTitlePrefix = "title_" // + lang: analysed title with positions, stored
+	FieldBodyPrefix  = "body_"  // + lang: analysed body with positions (for phrases), not stored
+	FieldText        = "text"   // description and body, compressed (see TextCodec): stored only
 	FieldTitleExact  = "title_exact"
 	FieldID          = "id" // the page ID again, as a doc value: the tie-break of the date order
 	FieldSuggest     = "title_suggest"
@@ -31,7 +33,6 @@ const (
 	FieldYear        = "year"
 	FieldDate        = "date"
 	FieldURL         = "url"
-	FieldDescription = "description"
 	FieldPublished   = "published"
 	FieldUpdated     = "updated"
 	FieldFetchedAt   = "fetched_at"
@@ -44,7 +45,8 @@ func TitleField(l missionsearch.Lang) string { return FieldTitlePrefix + string(
 // BodyField: see TitleField.
 func BodyField(l missionsearch.Lang) string { return FieldBodyPrefix + string(l) }
 
-// AnalyzerFor returns the analyzer of the text fields of language l.
+// AnalyzerFor returns the analyzer of the text of language l: the one that
+// finds a query's terms, and a snippet's words with their offsets.
 func AnalyzerFor(l missionsearch.Lang) string {
 	switch l {
 	case missionsearch.LangEN:
@@ -97,8 +99,8 @@ func NewMapping() (mapping.IndexMapping, error) {
 		return f
 	}
 	for _, l := range missionsearch.Langs {
-		doc.AddFieldMappingsAt(TitleField(l), text(AnalyzerFor(l), true, true))
-		doc.AddFieldMappingsAt(BodyField(l), text(AnalyzerFor(l), true, true))
+		doc.AddFieldMappingsAt(TitleField(l), text(indexAnalyzerFor(l), true, true))
+		doc.AddFieldMappingsAt(BodyField(l), text(indexAnalyzerFor(l), false, true))
 	}
 	doc.AddFieldMappingsAt(FieldTitleExact, text(AnalyzerFold, false, false))
 	doc.AddFieldMappingsAt(FieldSuggest, text(AnalyzerSuggest, false, false))
@@ -112,7 +114,7 @@ func NewMapping() (mapping.IndexMapping, error) {
 	date.Store = false
 	date.DocValues = true
 	doc.AddFieldMappingsAt(FieldDate, date)
-	for _, f := range []string{FieldURL, FieldDescription, FieldPublished, FieldUpdated, FieldFetchedAt} {
+	for _, f := range []string{FieldURL, FieldText, FieldPublished, FieldUpdated, FieldFetchedAt} {
 		doc.AddFieldMappingsAt(f, storedOnly())
 	}
 	im.DefaultMapping = doc
@@ -123,9 +125,16 @@ func NewMapping() (mapping.IndexMapping, error) {
 }
 
 // Document returns the bleve document of p under the mapping of NewMapping,
-// to be indexed under the ID p.ID (missionsearch.PageID(p.URL) when empty).
-// Pages of an unknown language are indexed as French.
-func Document(p *missionsearch.Page) map[string]any {
+// to be indexed under the ID p.ID (missionsearch.PageID(p.URL) when empty),
+// with its text compressed without a dictionary: for indexes made outside a
+// Dir. Builds use their own codec's Document.
+func Document(p *missionsearch.Page) map[string]any { return plainText.Document(p) }
+
+// Document returns the bleve document of p under the mapping of NewMapping,
+// to be indexed under the ID p.ID (missionsearch.PageID(p.URL) when empty),
+// its description and body stored compressed by c. Pages of an unknown
+// language are indexed as French.
+func (c *TextCodec) Document(p *missionsearch.Page) map[string]any {
 	l := p.Lang
 	if !l.Valid() {
 		l = missionsearch.LangFR
@@ -141,6 +150,7 @@ func Document(p *missionsearch.Page) map[string]any {
 		FieldSuggest:    p.Title,
 		FieldLang:       string(l),
 		FieldURL:        p.URL,
+		FieldText:       c.encode(p.Description, p.Body),
 		FieldID:         id,
 		FieldFetchedAt:  formatTime(p.FetchedAt),
 	}
@@ -149,9 +159,6 @@ func Document(p *missionsearch.Page) map[string]any {
 	}
 	if len(p.Tags) > 0 {
 		d[FieldTags] = p.Tags
-	}
-	if p.Description != "" {
-		d[FieldDescription] = p.Description
 	}
 	if !p.Published.IsZero() {
 		d[FieldPublished] = formatTime(p.Published)
@@ -169,30 +176,36 @@ func Document(p *missionsearch.Page) map[string]any {
 // StoredFields lists the fields to request (bleve SearchRequest.Fields) to
 // rebuild a page record with PageFromFields.
 func StoredFields() []string {
-	fs := []string{FieldURL, FieldDescription, FieldPublished, FieldUpdated, FieldFetchedAt, FieldSection, FieldLang, FieldTags}
+	fs := []string{FieldURL, FieldText, FieldPublished, FieldUpdated, FieldFetchedAt, FieldSection, FieldLang, FieldTags}
 	for _, l := range missionsearch.Langs {
-		fs = append(fs, TitleField(l), BodyField(l))
+		fs = append(fs, TitleField(l))
 	}
 	return fs
 }
 
 // PageFromFields rebuilds the page record of document id from its stored
 // fields, as bleve returns them in a hit's Fields or a document's fields.
-func PageFromFields(id string, fields map[string]any) *missionsearch.Page {
+// It fails when the stored text cannot be decoded: its build's dictionary
+// is unknown to the process (see TextCodec), or the text is corrupt.
+func PageFromFields(id string, fields map[string]any) (*missionsearch.Page, error) {
 	str := func(k string) string { s, _ := fields[k].(string); return s }
 	p := &missionsearch.Page{
 		ID:          id,
-		URL:         str(FieldURL),
-		Lang:        missionsearch.Lang(str(FieldLang)),
-		Section:     str(FieldSection),
-		Description: str(FieldDescription),
-		Published:   parseTime(str(FieldPublished)),
-		Updated:     parseTime(str(FieldUpdated)),
-		FetchedAt:   parseTime(str(FieldFetchedAt)),
-		Tags:        []string{},
+		URL:       str(FieldURL),
+		Lang:      missionsearch.Lang(str(FieldLang)),
+		Section:   str(FieldSection),
+		Published: parseTime(str(FieldPublished)),
+		Updated:   parseTime(str(FieldUpdated)),
+		FetchedAt: parseTime(str(FieldFetchedAt)),
+		Tags:      []string{},
 	}
 	p.Title = str(TitleField(p.Lang))
-	p.Body = str(BodyField(p.Lang))
+	if t := str(FieldText); t != "" {
+		var err error
+		if p.Description, p.Body, err = decodeText(t); err != nil {
+			return nil, fmt.Errorf("page %s: %w", id, err)
+		}
+	}
 	switch v := fields[FieldTags].(type) {
 	case string:
 		p.Tags = []string{v}
@@ -203,7 +216,7 @@ func PageFromFields(id string, fields map[string]any) *missionsearch.Page {
 			}
 		}
 	}
-	return p
+	return p, nil
 }
 
 func formatTime(t time.Time) string {

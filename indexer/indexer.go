@@ -133,6 +133,10 @@ func Rebuild(ctx context.Context, st *store.Store, d *index.Dir, opts Options) (
 	if err != nil {
 		return Stats{}, fmt.Errorf("indexer: %w", err)
 	}
+	codec, err := trainCodec(ctx, st)
+	if err != nil {
+		return Stats{}, fmt.Errorf("indexer: rebuild: %w", err)
+	}
 	id, idx, err := d.NewBuild()
 	if err != nil {
 		return Stats{}, err
@@ -147,7 +151,10 @@ func Rebuild(ctx context.Context, st *store.Store, d *index.Dir, opts Options) (
 		}
 	}()
 
-	n, err := indexAll(ctx, st, idx, opts, total)
+	if err := codec.Save(d.BuildPath(id)); err != nil {
+		return Stats{}, fmt.Errorf("indexer: rebuild: %w", err)
+	}
+	n, err := indexAll(ctx, st, idx, codec, opts, total)
 	if err != nil {
 		return Stats{}, fmt.Errorf("indexer: rebuild: %w", err)
 	}
@@ -252,7 +259,11 @@ func Update(ctx context.Context, st *store.Store, d *index.Dir, updated, gone []
 	if err != nil {
 		return Stats{}, fmt.Errorf("indexer: update: %w", err)
 	}
-	w := newWriter(idx, opts.BatchSize)
+	codec, err := index.LoadTextCodec(d.BuildPath(id))
+	if err != nil {
+		return Stats{}, fmt.Errorf("indexer: update: %w", err)
+	}
+	w := newWriter(idx, codec, opts.BatchSize)
 	total := len(updated) + len(gone)
 	removed := slices.Clone(gone)
 	for _, pid := range updated {
@@ -317,10 +328,35 @@ func Update(ctx context.Context, st *store.Store, d *index.Dir, updated, gone []
 // of a small machine busy (measured: see BenchmarkRebuild).
 const batchWorkers = 2
 
-// indexAll indexes every live page of st into idx, reading the store on one
-// goroutine and indexing batches on batchWorkers others. It returns the
-// number of pages indexed.
-func indexAll(ctx context.Context, st *store.Store, idx bleve.Index, opts Options, total int) (int, error) {
+// codecSamples is the number of pages whose text makes the dictionary of a
+// rebuild's stored text (index.TrainTextCodec).
+const codecSamples = 500
+
+// errEnough stops a store iteration early.
+var errEnough = errors.New("enough")
+
+// trainCodec returns the text codec of a new build of st, its dictionary
+// drawn from the first codecSamples pages of the store (in id order, which
+// is random order: ids are hashes of URLs).
+func trainCodec(ctx context.Context, st *store.Store) (*index.TextCodec, error) {
+	var samples []string
+	err := st.Pages(ctx, func(p *missionsearch.Page) error {
+		samples = append(samples, p.Body)
+		if len(samples) >= codecSamples {
+			return errEnough
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errEnough) {
+		return nil, err
+	}
+	return index.TrainTextCodec(samples)
+}
+
+// indexAll indexes every live page of st into idx, its text compressed by
+// codec, reading the store on one goroutine and indexing batches on
+// batchWorkers others. It returns the number of pages indexed.
+func indexAll(ctx context.Context, st *store.Store, idx bleve.Index, codec *index.TextCodec, opts Options, total int) (int, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	batches := make(chan []*missionsearch.Page, batchWorkers)
@@ -362,7 +398,7 @@ func indexAll(ctx context.Context, st *store.Store, idx bleve.Index, opts Option
 				}
 				b := idx.NewBatch()
 				for _, p := range pages {
-					if err := b.Index(p.ID, index.Document(p)); err != nil {
+					if err := b.Index(p.ID, codec.Document(p)); err != nil {
 						cancel(fmt.Errorf("page %s: %w", p.ID, err))
 						break
 					}
@@ -394,6 +430,7 @@ func indexAll(ctx context.Context, st *store.Store, idx bleve.Index, opts Option
 // writer groups index and delete operations into batches.
 type writer struct {
 	idx     bleve.Index
+	codec   *index.TextCodec
 	b       *bleve.Batch
 	size    int
 	pending int // operations in b
@@ -402,12 +439,12 @@ type writer struct {
 	npend   int // index operations in b
 }
 
-func newWriter(idx bleve.Index, size int) *writer {
-	return &writer{idx: idx, b: idx.NewBatch(), size: size}
+func newWriter(idx bleve.Index, codec *index.TextCodec, size int) *writer {
+	return &writer{idx: idx, codec: codec, b: idx.NewBatch(), size: size}
 }
 
 func (w *writer) index(p *missionsearch.Page) error {
-	if err := w.b.Index(p.ID, index.Document(p)); err != nil {
+	if err := w.b.Index(p.ID, w.codec.Document(p)); err != nil {
 		return fmt.Errorf("page %s: %w", p.ID, err)
 	}
 	w.npend++

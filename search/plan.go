@@ -396,8 +396,11 @@ func (p *plan) fuzzyTerm(field, term string, fuzziness int, boost float64) query
 }
 
 // hit converts a bleve hit, cutting its snippet.
-func (p *plan) hit(h *bsearch.DocumentMatch, scored bool) Hit {
-	pg := index.PageFromFields(h.ID, h.Fields)
+func (p *plan) hit(h *bsearch.DocumentMatch, scored bool) (Hit, error) {
+	pg, err := index.PageFromFields(h.ID, h.Fields)
+	if err != nil {
+		return Hit{}, err
+	}
 	out := Hit{
 		ID:        h.ID,
 		URL:       pg.URL,
@@ -415,5 +418,5 @@ func (p *plan) hit(h *bsearch.DocumentMatch, scored bool) Hit {
 		out.Score = h.Score
 	}
 	out.Snippet = snippet(pg.Body, pg.Description, p.matcher(pg.Lang))
-	return out
+	return out, nil
 }

@@ -376,7 +376,11 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 		Relaxed: relaxed,
 	}
 	for _, h := range out.hits {
-		res.Hits = append(res.Hits, p.hit(h, r.Sort == SortRelevance))
+		hit, err := p.hit(h, r.Sort == SortRelevance)
+		if err != nil {
+			return nil, wrapErr("search", err)
+		}
+		res.Hits = append(res.Hits, hit)
 	}
 	delivered := (r.Page-1)*r.Size + len(out.hits)
 	if after != nil {

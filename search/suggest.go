@@ -133,5 +133,9 @@ func (s *Searcher) Document(ctx context.Context, id string) (*missionsearch.Page
 	if len(res.Hits) == 0 {
 		return nil, notFound
 	}
-	return index.PageFromFields(id, res.Hits[0].Fields), nil
+	p, err := index.PageFromFields(id, res.Hits[0].Fields)
+	if err != nil {
+		return nil, wrapErr("search: document "+id, err)
+	}
+	return p, nil
 }
