@@ -190,7 +190,7 @@ func StoredFields() []string {
 func PageFromFields(id string, fields map[string]any) (*missionsearch.Page, error) {
 	str := func(k string) string { s, _ := fields[k].(string); return s }
 	p := &missionsearch.Page{
-		ID:          id,
+		ID:        id,
 		URL:       str(FieldURL),
 		Lang:      missionsearch.Lang(str(FieldLang)),
 		Section:   str(FieldSection),
