@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/mapping"
+
+	"missionsearch"
 )
 
 func mustMapping(tb testing.TB) *mapping.IndexMappingImpl {
@@ -109,5 +111,42 @@ func TestSuggestNgrams(t *testing.T) {
 	want := []string{"e", "ec", "eco"}
 	if len(got) != 3 || got[0] != want[0] || got[2] != want[2] {
 		t.Errorf("suggest(Éco) = %q, want %q", got, want)
+	}
+}
+
+// TestIndexAnalyzersPositionsOnly checks that the analyzers of the indexed
+// title and body fields give the terms and positions of the text analyzers,
+// with zero offsets, and that the mapping uses them.
+func TestIndexAnalyzersPositionsOnly(t *testing.T) {
+	m := mustMapping(t)
+	texts := map[missionsearch.Lang]string{
+		missionsearch.LangFR: "L’Organisation a réuni à Fès les partenaires du réseau « migration et développement ».",
+		missionsearch.LangEN: "The Organization's mission met its partners' networks in Rabat.",
+		missionsearch.LangAR: "اجتمعت المنظمة مع شركائها بالمغرب في الرباط",
+	}
+	for l, text := range texts {
+		want := m.AnalyzerNamed(AnalyzerFor(l)).Analyze([]byte(text))
+		got := m.AnalyzerNamed(indexAnalyzerFor(l)).Analyze([]byte(text))
+		if len(want) < 4 || len(got) != len(want) {
+			t.Fatalf("%s: %d index tokens, %d text tokens", l, len(got), len(want))
+		}
+		offsets := false
+		for i := range want {
+			if string(got[i].Term) != string(want[i].Term) || got[i].Position != want[i].Position {
+				t.Errorf("%s token %d: %q@%d, want %q@%d", l, i, got[i].Term, got[i].Position, want[i].Term, want[i].Position)
+			}
+			if got[i].Start != 0 || got[i].End != 0 {
+				t.Errorf("%s token %q: offsets %d-%d, want 0-0", l, got[i].Term, got[i].Start, got[i].End)
+			}
+			offsets = offsets || want[i].End > 0
+		}
+		if !offsets {
+			t.Errorf("%s: the text analyzer lost its offsets (snippets need them)", l)
+		}
+		for _, f := range []string{TitleField(l), BodyField(l)} {
+			if a := m.AnalyzerNameForPath(f); a != indexAnalyzerFor(l) {
+				t.Errorf("field %s analysed by %q, want %q", f, a, indexAnalyzerFor(l))
+			}
+		}
 	}
 }

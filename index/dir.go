@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
 	"missionsearch"
 )
@@ -117,6 +119,13 @@ func (d *Dir) newID() string {
 	return t.Format(idTimeLayout) + "-" + hex.EncodeToString(b[:])
 }
 
+// buildMergePlan is the merge policy of new builds: scorch's default with at
+// most 2 segments per tier instead of 10. Fewer segments share more of their
+// term dictionaries: at 50,000 synthetic pages the build is 1.48 times the
+// raw text instead of 1.55, and rebuilds 2,233 pages/s instead of 2,701
+// (BenchmarkRebuild); at 100,000 both policies measure about the same.
+var buildMergePlan = map[string]any{"MaxSegmentsPerTier": 2}
+
 // NewBuild creates a new, empty, writable build with the mapping of
 // NewMapping and returns its id and index. The caller must hold the lock,
 // fill the index with safe (default) batches, then call Finish, or Discard
@@ -127,7 +136,8 @@ func (d *Dir) NewBuild() (id string, idx bleve.Index, err error) {
 		return "", nil, fmt.Errorf("index: mapping: %w", err)
 	}
 	id = d.newID()
-	idx, err = bleve.NewUsing(d.BuildPath(id), m, scorch.Name, scorch.Name, map[string]any{"bolt_timeout": boltTimeout})
+	cfg := map[string]any{"bolt_timeout": boltTimeout, "scorchMergePlanOptions": buildMergePlan}
+	idx, err = bleve.NewUsing(d.BuildPath(id), m, scorch.Name, scorch.Name, cfg)
 	if err != nil {
 		os.RemoveAll(d.BuildPath(id))
 		return "", nil, fmt.Errorf("index: new build %s: %w", id, err)
@@ -193,6 +203,69 @@ func (d *Dir) CloneBuild(src string) (id string, idx bleve.Index, err error) {
 		return "", nil, fmt.Errorf("index: clone build %s: %w", src, err)
 	}
 	return id, idx, nil
+}
+
+// compactWait bounds the wait, after a merge, for scorch to delete the files
+// of the merged segments.
+const compactWait = 30 * time.Second
+
+// Compact merges the segments of idx, the writable index of build id, into
+// one, then waits until scorch has deleted the merged segments' files. A
+// build written in batches ends with several segments, each with its own
+// term dictionaries and chunk headers; one segment is smaller on disk (by
+// about 5% of the raw text) and faster to search. It is for full rebuilds:
+// an incremental build would rewrite every segment it hard-links.
+func (d *Dir) Compact(ctx context.Context, id string, idx bleve.Index) error {
+	ai, err := idx.Advanced()
+	if err != nil {
+		return fmt.Errorf("index: compact %s: %w", id, err)
+	}
+	sc, ok := ai.(*scorch.Scorch)
+	if !ok {
+		return fmt.Errorf("index: compact %s: not a scorch index", id)
+	}
+	// scorch persists and merges in the background: the last batches may
+	// still be in memory, and merged segments' files are deleted after the
+	// next persist. So: wait for the root to hold only files, merge them
+	// while there are several, then wait for the old files to go.
+	deadline := time.Now().Add(compactWait)
+	for {
+		stats := sc.StatsMap()
+		mem, _ := stats["num_root_memorysegments"].(uint64)
+		files, _ := stats["num_root_filesegments"].(uint64)
+		zaps, err := countFiles(d.BuildPath(id), ".zap")
+		if err != nil {
+			return fmt.Errorf("index: compact %s: %w", id, err)
+		}
+		switch {
+		case mem == 0 && files > 1:
+			if err := sc.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
+				return fmt.Errorf("index: compact %s: %w", id, err)
+			}
+			continue
+		case mem == 0 && zaps <= 1:
+			return nil
+		case time.Now().After(deadline):
+			return fmt.Errorf("index: compact %s: still %d segments in memory and %d files after %v", id, mem, zaps, compactWait)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// countFiles counts the files under root whose names end with suffix.
+func countFiles(root, suffix string) (int, error) {
+	n := 0
+	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() && strings.HasSuffix(p, suffix) {
+			n++
+		}
+		return err
+	})
+	return n, err
 }
 
 // Finish closes idx, the writable index of build id, makes every file of

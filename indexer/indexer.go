@@ -51,6 +51,16 @@ var ErrNeedsRebuild = errors.New("indexer: the index needs a full rebuild")
 // Options.BatchSize is 0: about the fastest on 2 cores (research/bleve-notes.md §6).
 const DefaultBatchSize = 1000
 
+// compactMaxDocs is the largest rebuild that Rebuild merges into one segment
+// (index.Dir.Compact) before publishing it. A build of 1,000-page batches
+// ends with several segments, each with its own term dictionaries: at 10,000
+// synthetic pages one segment is 8% smaller on disk (1.62 -> 1.50 times the
+// raw text) for 12% more build time. The merge runs on one core and its cost
+// grows faster than the index: at 50,000 pages it took longer than the
+// indexing itself, while a build that large already shares its
+// dictionaries among enough pages (1.48 times the raw text unmerged).
+const compactMaxDocs = 20_000
+
 // DefaultMaxLoss is the Options.MaxLoss used when it is 0.
 const DefaultMaxLoss = 0.10
 
@@ -162,6 +172,15 @@ func Rebuild(ctx context.Context, st *store.Store, d *index.Dir, opts Options) (
 
 	if err := checkLoss(d, uint64(n), opts); err != nil {
 		return Stats{}, err
+	}
+	if n <= compactMaxDocs {
+		// A build that could not be compacted is whole, only larger.
+		compactStart := time.Now()
+		if err := d.Compact(ctx, id, idx); err != nil && ctx.Err() == nil {
+			opts.Logger.Warn("rebuild not compacted", "build", id, "err", err)
+		} else if err == nil {
+			opts.Logger.Info("rebuild compacted", "build", id, "elapsed", time.Since(compactStart).Round(time.Millisecond))
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return Stats{}, err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -160,6 +161,15 @@ func TestRebuildPublishesAndCleans(t *testing.T) {
 	}
 	if n := search(t, idx, index.BodyField(missionsearch.LangFR), "coopération"); n == 0 {
 		t.Errorf("no hit for coopération")
+	}
+	// Three batches made several segments; the rebuild merged them.
+	if n := zapFiles(t, d.BuildPath(s1.BuildID)); n != 1 {
+		t.Errorf("the build has %d segment files, want 1 (compacted)", n)
+	}
+	want := synth.Page(17, 1)
+	if got := storedPage(t, idx, want.ID); got.Body != want.Body || got.Description != want.Description || got.Title != want.Title {
+		t.Errorf("page 17 stored as %q / %.30q / %.30q, want %q / %.30q / %.30q",
+			got.Title, got.Description, got.Body, want.Title, want.Description, want.Body)
 	}
 	idx.Close()
 
@@ -385,6 +395,13 @@ func TestUpdate(t *testing.T) {
 	if n := search(t, idx, index.TitleField(missionsearch.LangFR), "zorglubarium"); n != 1 {
 		t.Errorf("changed title found %d times, want 1", n)
 	}
+	// Old and new pages of the incremental build read back, with the
+	// dictionary of the build it was cloned from.
+	for _, want := range []*missionsearch.Page{changed, synth.Page(3, 1), synth.Page(205, 1)} {
+		if got := storedPage(t, idx, want.ID); got.Body != want.Body || got.Title != want.Title {
+			t.Errorf("page %s stored as %q / %.30q, want %q / %.30q", want.ID, got.Title, got.Body, want.Title, want.Body)
+		}
+	}
 	for _, id := range []string{goneP.ID, laterGone.ID} {
 		if doc, _ := idx.Document(id); doc != nil {
 			t.Errorf("gone page %s still indexed", id)
@@ -551,3 +568,38 @@ func TestKillMidRebuild(t *testing.T) {
 }
 
 var _ = strconv.Itoa
+
+// zapFiles counts the segment files of the build directory path.
+func zapFiles(t *testing.T, path string) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(path, func(p string, _ fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".zap") {
+			n++
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// storedPage reads page id back from the stored fields of idx.
+func storedPage(t *testing.T, idx bleve.Index, id string) *missionsearch.Page {
+	t.Helper()
+	req := bleve.NewSearchRequest(bleve.NewDocIDQuery([]string{id}))
+	req.Fields = index.StoredFields()
+	res, err := idx.Search(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 1 {
+		t.Fatalf("page %s: %d hits", id, len(res.Hits))
+	}
+	p, err := index.PageFromFields(id, res.Hits[0].Fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
