@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -176,26 +177,43 @@ func decodeText(stored string) (description, body string, err error) {
 	return string(src[:n]), string(src[n:]), nil
 }
 
-// The decoders of the dictionaries this process has seen, by ID (0: none).
-// Dictionaries are small (textDictSize) and builds are made rarely, so
-// they are kept for the life of the process.
+// maxTextDicts bounds the dictionaries a process keeps. A server holds one
+// or two builds at a time, but one that reindexes every night for a year
+// would otherwise keep hundreds of dictionaries and their decoders.
+const maxTextDicts = 16
+
+// textDicts holds the dictionaries this process knows, by ID (0: none), each
+// with its decoder and the tick of its last use. Beyond maxTextDicts the
+// least recently used one is forgotten: a build that old is long closed (a
+// build being searched uses its dictionary at every page of hits).
 var textDicts struct {
 	sync.RWMutex
-	dict map[uint32][]byte
-	dec  map[uint32]*zstd.Decoder
+	m    map[uint32]*textDict
+	tick atomic.Int64
+}
+
+type textDict struct {
+	dict    []byte
+	dec     *zstd.Decoder
+	lastUse atomic.Int64
 }
 
 func textDictKnown(id uint32) bool {
 	textDicts.RLock()
 	defer textDicts.RUnlock()
-	_, ok := textDicts.dec[id]
+	_, ok := textDicts.m[id]
 	return ok
 }
 
 func textDecoder(id uint32) *zstd.Decoder {
 	textDicts.RLock()
 	defer textDicts.RUnlock()
-	return textDicts.dec[id]
+	d := textDicts.m[id]
+	if d == nil {
+		return nil
+	}
+	d.lastUse.Store(textDicts.tick.Add(1))
+	return d.dec
 }
 
 // registerTextDict makes the process able to decode frames of dictionary
@@ -204,10 +222,11 @@ func textDecoder(id uint32) *zstd.Decoder {
 func registerTextDict(id uint32, dict []byte) error {
 	textDicts.Lock()
 	defer textDicts.Unlock()
-	if old, ok := textDicts.dict[id]; ok {
-		if !bytes.Equal(old, dict) {
+	if old, ok := textDicts.m[id]; ok {
+		if !bytes.Equal(old.dict, dict) {
 			return fmt.Errorf("index: two text dictionaries have the id %d", id)
 		}
+		old.lastUse.Store(textDicts.tick.Add(1))
 		return nil
 	}
 	opts := []zstd.DOption{zstd.WithDecoderMaxMemory(maxTextSize)}
@@ -218,11 +237,22 @@ func registerTextDict(id uint32, dict []byte) error {
 	if err != nil {
 		return fmt.Errorf("index: text decoder: %w", err)
 	}
-	if textDicts.dec == nil {
-		textDicts.dict = map[uint32][]byte{}
-		textDicts.dec = map[uint32]*zstd.Decoder{}
+	if textDicts.m == nil {
+		textDicts.m = map[uint32]*textDict{}
 	}
-	textDicts.dict[id] = bytes.Clone(dict)
-	textDicts.dec[id] = dec
+	if len(textDicts.m) >= maxTextDicts {
+		var oldest uint32
+		first := true
+		for k, d := range textDicts.m {
+			if k != 0 && (first || d.lastUse.Load() < textDicts.m[oldest].lastUse.Load()) {
+				oldest, first = k, false
+			}
+		}
+		textDicts.m[oldest].dec.Close()
+		delete(textDicts.m, oldest)
+	}
+	d := &textDict{dict: bytes.Clone(dict), dec: dec}
+	d.lastUse.Store(textDicts.tick.Add(1))
+	textDicts.m[id] = d
 	return nil
 }

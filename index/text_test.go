@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -16,7 +17,7 @@ import (
 func forgetTextDicts(tb testing.TB) {
 	tb.Helper()
 	textDicts.Lock()
-	textDicts.dict, textDicts.dec = nil, nil
+	textDicts.m = nil
 	textDicts.Unlock()
 	if err := registerTextDict(0, nil); err != nil { // the plain codec's, as at init
 		tb.Fatal(err)
@@ -214,5 +215,40 @@ func checkStoredPage(t *testing.T, idx bleve.Index, want *missionsearch.Page) {
 	if got.Title != want.Title || got.Description != want.Description || got.Body != want.Body || got.URL != want.URL {
 		t.Errorf("page %s read back as %q / %.30q / %.30q, want %q / %.30q / %.30q",
 			want.ID, got.Title, got.Description, got.Body, want.Title, want.Description, want.Body)
+	}
+}
+
+// TestTextDictsBounded checks that a process keeps at most maxTextDicts
+// dictionaries, forgetting the least recently used, never the one in use.
+func TestTextDictsBounded(t *testing.T) {
+	forgetTextDicts(t)
+	texts, _ := samplePages(40)
+	inUse, err := TrainTextCodec(texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := inUse.encode("", texts[0])
+	var codecs []*TextCodec
+	for i := range 3 * maxTextDicts {
+		c, err := TrainTextCodec([]string{fmt.Sprintf("dictionnaire numéro %d ", i) + texts[i%len(texts)]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		codecs = append(codecs, c)
+		if _, body, err := decodeText(stored); err != nil || body != texts[0] {
+			t.Fatalf("after %d new dictionaries, the one in use: %v", i+1, err)
+		}
+	}
+	textDicts.RLock()
+	n := len(textDicts.m)
+	textDicts.RUnlock()
+	if n > maxTextDicts {
+		t.Errorf("%d dictionaries kept, want at most %d", n, maxTextDicts)
+	}
+	if textDictKnown(codecs[0].id) {
+		t.Error("the least recently used dictionary is still kept")
+	}
+	if !textDictKnown(codecs[len(codecs)-1].id) || !textDictKnown(0) {
+		t.Error("the newest dictionary or the plain one was forgotten")
 	}
 }
