@@ -119,12 +119,27 @@ func (d *Dir) newID() string {
 	return t.Format(idTimeLayout) + "-" + hex.EncodeToString(b[:])
 }
 
-// buildMergePlan is the merge policy of new builds: scorch's default with at
-// most 2 segments per tier instead of 10. Fewer segments share more of their
+// The merge policy of new builds: scorch's default with at most
+// buildTierSegments segments per tier instead of 10, and no segment merged
+// beyond buildMaxSegmentDocs documents. Fewer segments share more of their
 // term dictionaries: at 50,000 synthetic pages the build is 1.48 times the
-// raw text instead of 1.55, and rebuilds 2,233 pages/s instead of 2,701
-// (BenchmarkRebuild); at 100,000 both policies measure about the same.
-var buildMergePlan = map[string]any{"MaxSegmentsPerTier": 2}
+// raw text instead of 1.55. The size cap keeps merges short and small: with
+// scorch's own cap (5 million documents), a 1M-page build merged its first
+// two halves into 2 GB segments, and meanwhile 140 small segments piled up
+// unmerged (a larger index, searches three times slower).
+const (
+	buildTierSegments   = 2
+	buildMaxSegmentDocs = 200_000
+)
+
+var buildMergeConfig = map[string]any{"MaxSegmentsPerTier": buildTierSegments, "MaxSegmentSize": buildMaxSegmentDocs}
+
+func buildMergePlan() *mergeplan.MergePlanOptions {
+	o := mergeplan.DefaultMergePlanOptions
+	o.MaxSegmentsPerTier = buildTierSegments
+	o.MaxSegmentSize = buildMaxSegmentDocs
+	return &o
+}
 
 // NewBuild creates a new, empty, writable build with the mapping of
 // NewMapping and returns its id and index. The caller must hold the lock,
@@ -136,7 +151,7 @@ func (d *Dir) NewBuild() (id string, idx bleve.Index, err error) {
 		return "", nil, fmt.Errorf("index: mapping: %w", err)
 	}
 	id = d.newID()
-	cfg := map[string]any{"bolt_timeout": boltTimeout, "scorchMergePlanOptions": buildMergePlan}
+	cfg := map[string]any{"bolt_timeout": boltTimeout, "scorchMergePlanOptions": buildMergeConfig}
 	idx, err = bleve.NewUsing(d.BuildPath(id), m, scorch.Name, scorch.Name, cfg)
 	if err != nil {
 		os.RemoveAll(d.BuildPath(id))
@@ -205,53 +220,86 @@ func (d *Dir) CloneBuild(src string) (id string, idx bleve.Index, err error) {
 	return id, idx, nil
 }
 
-// compactWait bounds the wait, after a merge, for scorch to delete the files
-// of the merged segments.
-const compactWait = 30 * time.Second
+// mergeWait bounds the wait, after the merges, for scorch to delete the
+// files of the merged segments.
+const mergeWait = 30 * time.Second
 
-// Compact merges the segments of idx, the writable index of build id, into
-// one, then waits until scorch has deleted the merged segments' files. A
-// build written in batches ends with several segments, each with its own
-// term dictionaries and chunk headers; one segment is smaller on disk (by
-// about 5% of the raw text) and faster to search. It is for full rebuilds:
-// an incremental build would rewrite every segment it hard-links.
-func (d *Dir) Compact(ctx context.Context, id string, idx bleve.Index) error {
+// Settle finishes the merging of idx, the writable index of build id, once
+// its documents are all written: it waits for scorch to persist the last
+// batches, runs the merges the build's policy calls for (one segment when
+// single is set, else the policy of NewBuild) until none is left, then waits
+// until scorch has deleted the merged segments' files, which it does after
+// its next persist. Indexing outpaces scorch's background merger, so a
+// build closed at once keeps a tail of small segments, each with its own
+// term dictionaries, and the files of segments already merged.
+//
+// One segment (single) is the smallest and fastest to search, but the
+// merge runs on one core and costs about as much as the indexing itself
+// beyond some 20,000 pages. Settle is for full rebuilds: an incremental
+// build would rewrite the segments it hard-links.
+func (d *Dir) Settle(ctx context.Context, id string, idx bleve.Index, single bool) error {
 	ai, err := idx.Advanced()
 	if err != nil {
-		return fmt.Errorf("index: compact %s: %w", id, err)
+		return fmt.Errorf("index: settle %s: %w", id, err)
 	}
 	sc, ok := ai.(*scorch.Scorch)
 	if !ok {
-		return fmt.Errorf("index: compact %s: not a scorch index", id)
+		return fmt.Errorf("index: settle %s: not a scorch index", id)
 	}
-	// scorch persists and merges in the background: the last batches may
-	// still be in memory, and merged segments' files are deleted after the
-	// next persist. So: wait for the root to hold only files, merge them
-	// while there are several, then wait for the old files to go.
-	deadline := time.Now().Add(compactWait)
-	for {
+	plan := buildMergePlan()
+	if single {
+		plan = &mergeplan.SingleSegmentMergePlanOptions
+	}
+	segments := func() (mem, files uint64) {
 		stats := sc.StatsMap()
-		mem, _ := stats["num_root_memorysegments"].(uint64)
-		files, _ := stats["num_root_filesegments"].(uint64)
-		zaps, err := countFiles(d.BuildPath(id), ".zap")
-		if err != nil {
-			return fmt.Errorf("index: compact %s: %w", id, err)
-		}
-		switch {
-		case mem == 0 && files > 1:
-			if err := sc.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
-				return fmt.Errorf("index: compact %s: %w", id, err)
-			}
-			continue
-		case mem == 0 && zaps <= 1:
-			return nil
-		case time.Now().After(deadline):
-			return fmt.Errorf("index: compact %s: still %d segments in memory and %d files after %v", id, mem, zaps, compactWait)
-		}
+		mem, _ = stats["num_root_memorysegments"].(uint64)
+		files, _ = stats["num_root_filesegments"].(uint64)
+		return mem, files
+	}
+	pause := func() error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(20 * time.Millisecond):
+			return nil
+		}
+	}
+	for {
+		mem, files := segments()
+		if mem > 0 { // the persister is still writing batches
+			if err := pause(); err != nil {
+				return err
+			}
+			continue
+		}
+		if single && files <= 1 {
+			break
+		}
+		if err := sc.ForceMerge(ctx, plan); err != nil {
+			return fmt.Errorf("index: settle %s: %w", id, err)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if mem, after := segments(); mem == 0 && after >= files && !single {
+			break // the policy merges nothing more
+		}
+	}
+	deadline := time.Now().Add(mergeWait)
+	for {
+		_, files := segments()
+		zaps, err := countFiles(d.BuildPath(id), ".zap")
+		if err != nil {
+			return fmt.Errorf("index: settle %s: %w", id, err)
+		}
+		if uint64(zaps) <= files {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("index: settle %s: %d segment files for %d segments after %v", id, zaps, files, mergeWait)
+		}
+		if err := pause(); err != nil {
+			return err
 		}
 	}
 }

@@ -52,13 +52,11 @@ var ErrNeedsRebuild = errors.New("indexer: the index needs a full rebuild")
 const DefaultBatchSize = 1000
 
 // compactMaxDocs is the largest rebuild that Rebuild merges into one segment
-// (index.Dir.Compact) before publishing it. A build of 1,000-page batches
-// ends with several segments, each with its own term dictionaries: at 10,000
-// synthetic pages one segment is 8% smaller on disk (1.62 -> 1.50 times the
-// raw text) for 12% more build time. The merge runs on one core and its cost
-// grows faster than the index: at 50,000 pages it took longer than the
-// indexing itself, while a build that large already shares its
-// dictionaries among enough pages (1.48 times the raw text unmerged).
+// (index.Dir.Settle) before publishing it; larger ones are settled by the
+// build's merge policy. At 10,000 synthetic pages one segment is 8% smaller
+// on disk (1.62 -> 1.50 times the raw text) for 12% more build time. The
+// merge runs on one core and its cost grows faster than the index: at
+// 50,000 pages it took longer than the indexing itself.
 const compactMaxDocs = 20_000
 
 // DefaultMaxLoss is the Options.MaxLoss used when it is 0.
@@ -173,14 +171,12 @@ func Rebuild(ctx context.Context, st *store.Store, d *index.Dir, opts Options) (
 	if err := checkLoss(d, uint64(n), opts); err != nil {
 		return Stats{}, err
 	}
-	if n <= compactMaxDocs {
-		// A build that could not be compacted is whole, only larger.
-		compactStart := time.Now()
-		if err := d.Compact(ctx, id, idx); err != nil && ctx.Err() == nil {
-			opts.Logger.Warn("rebuild not compacted", "build", id, "err", err)
-		} else if err == nil {
-			opts.Logger.Info("rebuild compacted", "build", id, "elapsed", time.Since(compactStart).Round(time.Millisecond))
-		}
+	// A build whose merges could not finish is whole, only larger.
+	settleStart := time.Now()
+	if err := d.Settle(ctx, id, idx, n <= compactMaxDocs); err != nil && ctx.Err() == nil {
+		opts.Logger.Warn("rebuild merges unfinished", "build", id, "err", err)
+	} else if err == nil {
+		opts.Logger.Info("rebuild merged", "build", id, "elapsed", time.Since(settleStart).Round(time.Millisecond))
 	}
 	if err := ctx.Err(); err != nil {
 		return Stats{}, err
