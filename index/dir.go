@@ -281,8 +281,8 @@ func (d *Dir) Settle(ctx context.Context, id string, idx bleve.Index, single boo
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if mem, after := segments(); mem == 0 && after >= files && !single {
-			break // the policy merges nothing more
+		if mem, after := segments(); mem == 0 && after >= files {
+			break // the policy merges nothing more, or merging fails
 		}
 	}
 	deadline := time.Now().Add(mergeWait)
