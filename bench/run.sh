@@ -60,7 +60,8 @@ if [ "$GOBENCH" = 1 ]; then
 	{
 		go test -run '^$' -bench 'BenchmarkExtract' -benchtime 2s -count 1 -benchmem ./crawler/extract
 		go test -run '^$' -bench 'BenchmarkPutPages$|BenchmarkPutPage$|BenchmarkPages$' -benchtime 2s -count 1 -benchmem ./store
-		go test -run '^$' -bench 'BenchmarkRebuild' -benchtime 3x -count 1 -benchmem ./indexer
+		MISSIONSEARCH_CORPORA=${MISSIONSEARCH_CORPORA:-$(cd "$ROOT/.." && pwd)/shared/corpora} \
+			go test -run '^$' -bench 'BenchmarkRebuild' -benchtime 3x -count 1 -benchmem ./indexer
 		# 10k pages only (the 100k index takes minutes to build); the second
 		# pattern level matches both "10k/<class>" and bare "<class>" names.
 		go test -run '^$' -bench 'BenchmarkSearch/^(10k|[a-z][a-z0-9-]*)$' -benchtime 1s -count 1 -benchmem -timeout 30m ./search
@@ -119,14 +120,15 @@ for N in "${SIZES[@]}"; do
 		trap - EXIT
 	}
 	# load_run NAME CONNS DURATION: a load run into size-N.txt and load-N-NAME.json;
-	# prints req/s and sets LOAD_ERRS.
+	# prints req/s. load_errs then prints its error count (load_run runs in
+	# a subshell when its output is captured: it cannot set a variable).
 	load_run() {
 		echo "## load $1: $2 connection(s), $3" >>"$REPORT"
 		"$BIN" load --url "$URL" --duration "$3" --connections "$2" --report "$OUT/load-$N-$1.json" >"$WORK/load.txt" 2>&1 || true
 		cat "$WORK/load.txt" >>"$REPORT"
-		LOAD_ERRS=$(grep -o '[0-9]* requests ok, [0-9]* errors' "$WORK/load.txt" | awk '{print $4}')
 		grep -o '^total  *[0-9]*  *[0-9.]*' "$WORK/load.txt" | awk '{print $3}'
 	}
+	load_errs() { grep -o '[0-9]* requests ok, [0-9]* errors' "$WORK/load.txt" | awk '{print $4}'; }
 
 	# Without the result cache: the cost of every search. Latency of each
 	# query type without queueing first, then throughput at saturation.
@@ -135,10 +137,10 @@ for N in "${SIZES[@]}"; do
 	idle_mb=$(($(rss_kb $SERVE) / 1024))
 	log "$N pages: load $LAT_DURATION x $LAT_CONNS connection(s), no cache"
 	load_run "c$LAT_CONNS-nocache" "$LAT_CONNS" "$LAT_DURATION" >/dev/null
-	lat_errs=$LOAD_ERRS
+	lat_errs=$(load_errs)
 	log "$N pages: load $DURATION x $CONNS connections, no cache"
 	rps_nocache=$(load_run "c$CONNS-nocache" "$CONNS" "$DURATION")
-	errs_nocache=$LOAD_ERRS
+	errs_nocache=$(load_errs)
 	after_mb=$(($(rss_kb $SERVE) / 1024))
 	echo "serve RSS (no cache): idle ${idle_mb} MB, after load ${after_mb} MB" >>"$REPORT"
 	grep -E 'RssAnon|RssFile' "/proc/$SERVE/status" >>"$REPORT" || true # file: mmapped index segments
@@ -149,7 +151,7 @@ for N in "${SIZES[@]}"; do
 	start_serve 4096
 	log "$N pages: load $DURATION x $CONNS connections, cache on"
 	rps=$(load_run "c$CONNS" "$CONNS" "$DURATION")
-	errs=$LOAD_ERRS
+	errs=$(load_errs)
 	cached_mb=$(($(rss_kb $SERVE) / 1024))
 	echo "serve RSS (cache on): after load ${cached_mb} MB" >>"$REPORT"
 	grep -E 'RssAnon|RssFile' "/proc/$SERVE/status" >>"$REPORT" || true
