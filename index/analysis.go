@@ -49,27 +49,20 @@ const (
 	AnalyzerSuggest = "missionsearch_suggest"
 
 	edgeNgramFilterName = "missionsearch_edge_1_20"
-
-	// The analyzers of the indexed title and body fields: AnalyzerFrench,
-	// AnalyzerEnglish and AnalyzerArabic with every token's offsets set to
-	// zero (see positionsOnly).
-	analyzerFrenchIndex  = "missionsearch_fr_index"
-	analyzerEnglishIndex = "missionsearch_en_index"
-	analyzerArabicIndex  = "missionsearch_ar_index"
 )
+
+// indexAnalyzers maps each text analyzer (AnalyzerFor) to the analyzer of
+// the indexed title and body fields in its language: the same tokens with
+// zero offsets (see positionsOnly).
+var indexAnalyzers = map[string]string{
+	AnalyzerFrench:  "missionsearch_fr_index",
+	AnalyzerEnglish: "missionsearch_en_index",
+	AnalyzerArabic:  "missionsearch_ar_index",
+}
 
 // indexAnalyzerFor returns the analyzer of the indexed text fields of
 // language l: AnalyzerFor(l) without offsets.
-func indexAnalyzerFor(l missionsearch.Lang) string {
-	switch l {
-	case missionsearch.LangEN:
-		return analyzerEnglishIndex
-	case missionsearch.LangAR:
-		return analyzerArabicIndex
-	default:
-		return analyzerFrenchIndex
-	}
-}
+func indexAnalyzerFor(l missionsearch.Lang) string { return indexAnalyzers[AnalyzerFor(l)] }
 
 // positionsOnly is an analyzer that gives the tokens of another with their
 // start and end offsets set to zero. The title and body fields keep their
@@ -225,11 +218,7 @@ func init() {
 	}
 	must(registry.RegisterTokenFilter(FoldFilterName,
 		func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) { return foldFilter{}, nil }))
-	for name, inner := range map[string]string{
-		analyzerFrenchIndex:  AnalyzerFrench,
-		analyzerEnglishIndex: AnalyzerEnglish,
-		analyzerArabicIndex:  AnalyzerArabic,
-	} {
+	for inner, name := range indexAnalyzers {
 		must(registry.RegisterAnalyzer(name, func(_ map[string]any, c *registry.Cache) (analysis.Analyzer, error) {
 			a, err := c.AnalyzerNamed(inner)
 			if err != nil {
