@@ -285,7 +285,13 @@ func (d *Dir) Settle(ctx context.Context, id string, idx bleve.Index, single boo
 			break // the policy merges nothing more, or merging fails
 		}
 	}
+	// scorch deletes unreferenced files after a persist, or while its
+	// persister idles; when the last merge's old snapshot was still
+	// referenced at that moment, nothing happens until the next change. A
+	// small internal write is such a change: a new snapshot to persist,
+	// then another cleanup.
 	deadline := time.Now().Add(mergeWait)
+	nudge := time.Now().Add(200 * time.Millisecond)
 	for {
 		_, files := segments()
 		zaps, err := countFiles(d.BuildPath(id), ".zap")
@@ -298,11 +304,21 @@ func (d *Dir) Settle(ctx context.Context, id string, idx bleve.Index, single boo
 		if time.Now().After(deadline) {
 			return fmt.Errorf("index: settle %s: %d segment files for %d segments after %v", id, zaps, files, mergeWait)
 		}
+		if time.Now().After(nudge) {
+			if err := idx.SetInternal(settledKey, []byte(time.Now().UTC().Format(time.RFC3339Nano))); err != nil {
+				return fmt.Errorf("index: settle %s: %w", id, err)
+			}
+			nudge = time.Now().Add(200 * time.Millisecond)
+		}
 		if err := pause(); err != nil {
 			return err
 		}
 	}
 }
+
+// settledKey is the internal key (bleve SetInternal) that Settle writes to
+// make scorch persist, and so delete merged files, once more.
+var settledKey = []byte("missionsearch_settled")
 
 // countFiles counts the files under root whose names end with suffix.
 func countFiles(root, suffix string) (int, error) {
