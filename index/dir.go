@@ -501,7 +501,7 @@ func (d *Dir) OpenBuild(id string, readOnly bool) (bleve.Index, error) {
 	if _, err := d.Info(id); err != nil {
 		return nil, err
 	}
-	if _, err := LoadTextCodec(d.BuildPath(id)); err != nil {
+	if err := loadTextDict(d.BuildPath(id)); err != nil {
 		return nil, fmt.Errorf("index: open build %s: %w", id, err)
 	}
 	cfg := map[string]any{"bolt_timeout": boltTimeout}

@@ -126,24 +126,49 @@ func (c *TextCodec) Save(buildPath string) error {
 }
 
 // LoadTextCodec reads the dictionary of the build directory buildPath and
-// returns its codec; the process can then decode the build's stored text.
-// A build without TextDictFile gets the codec without a dictionary.
+// returns its codec, to encode more pages with it (an incremental build);
+// the process can then decode the build's stored text too. A build without
+// TextDictFile gets the codec without a dictionary.
 func LoadTextCodec(buildPath string) (*TextCodec, error) {
-	b, err := os.ReadFile(filepath.Join(buildPath, TextDictFile))
-	if errors.Is(err, os.ErrNotExist) {
+	id, dict, err := readTextDict(buildPath)
+	if err != nil {
+		return nil, err
+	}
+	if id == 0 {
 		return plainText, nil
 	}
+	return newTextCodec(id, dict)
+}
+
+// loadTextDict makes the process able to decode the stored text of the
+// build directory buildPath: it registers the build's dictionary, without
+// the encoder a reader does not need.
+func loadTextDict(buildPath string) error {
+	id, dict, err := readTextDict(buildPath)
 	if err != nil {
-		return nil, fmt.Errorf("index: load text dictionary: %w", err)
+		return err
+	}
+	return registerTextDict(id, dict)
+}
+
+// readTextDict reads the TextDictFile of the build directory buildPath: id
+// 0 and no dictionary when the build has none.
+func readTextDict(buildPath string) (id uint32, dict []byte, err error) {
+	path := filepath.Join(buildPath, TextDictFile)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil, nil
+	}
+	if err != nil {
+		return 0, nil, fmt.Errorf("index: load text dictionary: %w", err)
 	}
 	if len(b) < 4+8 {
-		return nil, fmt.Errorf("index: load text dictionary %s: %d bytes, too short", filepath.Join(buildPath, TextDictFile), len(b))
+		return 0, nil, fmt.Errorf("index: load text dictionary %s: %d bytes, too short", path, len(b))
 	}
-	id := binary.LittleEndian.Uint32(b)
-	if id == 0 {
-		return nil, fmt.Errorf("index: load text dictionary %s: id 0", filepath.Join(buildPath, TextDictFile))
+	if id = binary.LittleEndian.Uint32(b); id == 0 {
+		return 0, nil, fmt.Errorf("index: load text dictionary %s: id 0", path)
 	}
-	return newTextCodec(id, b[4:])
+	return id, b[4:], nil
 }
 
 // encode returns the stored form of a page's description and body.
@@ -157,15 +182,16 @@ func (c *TextCodec) encode(description, body string) string {
 
 // decodeText returns the description and body of a stored text.
 func decodeText(stored string) (description, body string, err error) {
+	frame := []byte(stored)
 	var h zstd.Header
-	if err := h.Decode([]byte(stored)); err != nil {
+	if err := h.Decode(frame); err != nil {
 		return "", "", fmt.Errorf("index: stored text: %w", err)
 	}
 	dec := textDecoder(h.DictionaryID)
 	if dec == nil {
 		return "", "", fmt.Errorf("index: stored text: unknown dictionary %d (was its build opened with Dir.OpenBuild?)", h.DictionaryID)
 	}
-	src, err := dec.DecodeAll([]byte(stored), nil)
+	src, err := dec.DecodeAll(frame, nil)
 	if err != nil {
 		return "", "", fmt.Errorf("index: stored text: %w", err)
 	}
