@@ -26,7 +26,7 @@ type termCount struct {
 // when the index changed under it.
 func (s *Searcher) runFast(ctx context.Context, v *view, r *Request, text query.Query, matchAll bool, after *cursor) (*outcome, error) {
 	d := v.data
-	rk, err := d.ranks(ctx, v.r)
+	rk, err := d.ranks(v.r)
 	if err != nil {
 		return nil, wrapErr("search: date order", err)
 	}

@@ -305,3 +305,25 @@ func TestSearchClosedIndex(t *testing.T) {
 		t.Errorf("Search on a closed live index: %v, want %s", err, missionsearch.EUNAVAILABLE)
 	}
 }
+
+// TestDateOrderAfterCancelledSearch checks that a first search cancelled
+// while the build's date order is read does not break the later searches
+// of that build: per-build state is never built with a request's context.
+func TestDateOrderAfterCancelledSearch(t *testing.T) {
+	idx, _ := fastTestIndex(t, 5000) // > 4096 pages: loadRanks checks its context
+	s := New(idx)
+	s.SetCacheSize(0)
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := Request{Sort: SortDate}
+	s.Search(cancelled, req) // may fail: its own context is done
+	for i := 0; i < 2; i++ {
+		res, err := s.Search(context.Background(), req)
+		if err != nil {
+			t.Fatalf("search %d after a cancelled first search: %v", i+1, err)
+		}
+		if res.Total == 0 {
+			t.Fatalf("search %d after a cancelled first search: no hits", i+1)
+		}
+	}
+}

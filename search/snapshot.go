@@ -53,10 +53,10 @@ type snapshotData struct {
 	all    *roaring.Bitmap       // live documents
 	facets []valueBitmaps        // in the order of facetSpecs
 
-	// ranks are built on first use (only date order and cursors need them).
-	rankOnce sync.Once
-	rk       *ranks
-	rkErr    error
+	// ranks are built on first use (only date order and cursors need them),
+	// under rankMu; a failed build is not kept, so the next search retries.
+	rankMu sync.Mutex
+	rk     *ranks
 }
 
 // valueBitmaps are the documents of each value of one keyword field.
@@ -159,7 +159,8 @@ func (s *Searcher) view(ctx context.Context) (*view, error) {
 		v.data = d
 		return v, nil
 	}
-	d, err := loadSnapshotData(ctx, snap)
+	// The facet data belongs to the snapshot: not read under ctx's deadline.
+	d, err := loadSnapshotData(context.WithoutCancel(ctx), snap)
 	if err != nil {
 		r.Close()
 		return nil, fmt.Errorf("search: facet data: %w", err)
@@ -284,10 +285,21 @@ type ranks struct {
 const noDate = math.MinInt64
 
 // ranks returns the date order of d's snapshot, read through r (a reader
-// of that snapshot) on first use.
-func (d *snapshotData) ranks(ctx context.Context, r bindex.IndexReader) (*ranks, error) {
-	d.rankOnce.Do(func() { d.rk, d.rkErr = loadRanks(ctx, d, r) })
-	return d.rk, d.rkErr
+// of that snapshot) on first use. The order belongs to the snapshot, not to
+// the search that first needs it, so it is read without that search's
+// context (a visitor closing the tab must not cost every later search), and
+// an error is returned to this caller only, never kept.
+func (d *snapshotData) ranks(r bindex.IndexReader) (*ranks, error) {
+	d.rankMu.Lock()
+	defer d.rankMu.Unlock()
+	if d.rk == nil {
+		rk, err := loadRanks(d, r)
+		if err != nil {
+			return nil, err
+		}
+		d.rk = rk
+	}
+	return d.rk, nil
 }
 
 // id returns the ID of document doc.
@@ -295,7 +307,7 @@ func (rk *ranks) id(doc uint32) []byte { return rk.idBuf[rk.idOff[doc]:rk.idOff[
 
 // loadRanks reads the date and ID doc values of every live document (a
 // columnar read: no stored document is opened) and sorts them.
-func loadRanks(ctx context.Context, d *snapshotData, r bindex.IndexReader) (*ranks, error) {
+func loadRanks(d *snapshotData, r bindex.IndexReader) (*ranks, error) {
 	n := uint64(0)
 	if !d.all.IsEmpty() {
 		n = uint64(d.all.Maximum()) + 1
@@ -349,9 +361,6 @@ func loadRanks(ctx context.Context, d *snapshotData, r bindex.IndexReader) (*ran
 			return nil, fmt.Errorf("%d bytes of IDs: too many for 32-bit offsets", len(rk.idBuf))
 		}
 		rk.byRank = append(rk.byRank, doc)
-		if len(rk.byRank)%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
 	}
 	for ; uint64(next) <= n; next++ {
 		rk.idOff[next] = uint32(len(rk.idBuf))
