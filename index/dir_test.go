@@ -259,8 +259,8 @@ func TestLiveNoBuild(t *testing.T) {
 	if l.Ready() || l.BuildID() != "" {
 		t.Errorf("Ready() = %v, BuildID() = %q with no build", l.Ready(), l.BuildID())
 	}
-	if _, err := l.Index().Search(bleve.NewSearchRequest(bleve.NewMatchAllQuery())); err == nil {
-		t.Errorf("search with no build succeeded, want an error")
+	if _, err := l.Acquire(); missionsearch.ErrorCode(err) != missionsearch.EUNAVAILABLE {
+		t.Errorf("Acquire with no build: %v, want EUNAVAILABLE", err)
 	}
 	if err := l.Reload(); missionsearch.ErrorCode(err) != missionsearch.ENOTFOUND {
 		t.Errorf("Reload() with no build: %v, want ENOTFOUND", err)
@@ -277,11 +277,32 @@ func TestLiveNoBuild(t *testing.T) {
 	if l.BuildID() != id || !l.Ready() {
 		t.Fatalf("Watch did not load build %s (BuildID %q)", id, l.BuildID())
 	}
-	if n := docCount(t, l.Index()); n != 7 {
+	if n := liveDocCount(t, l); n != 7 {
 		t.Errorf("DocCount through Live = %d, want 7", n)
 	}
 }
 
+// liveDocCount returns the number of documents of l's live build.
+func liveDocCount(tb testing.TB, l *Live) uint64 {
+	tb.Helper()
+	b, err := l.Acquire()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer b.Release()
+	return docCount(tb, b.Index())
+}
+
+// searchable reports whether a match-all search of idx succeeds.
+func searchable(idx bleve.Index) bool {
+	_, err := idx.Search(bleve.NewSearchRequest(bleve.NewMatchAllQuery()))
+	return err == nil
+}
+
+// TestLiveSwapAndClose checks that each Reload swaps in the new build for
+// the next Acquire, that a build pinned before a swap stays open until its
+// last Release and is closed then (not before, not later), and that Close
+// lets the pinned build live on until it is released.
 func TestLiveSwapAndClose(t *testing.T) {
 	d := mustOpenDir(t)
 	mustBuild(t, d, 5, 1, true)
@@ -289,9 +310,16 @@ func TestLiveSwapAndClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.SetGrace(time.Hour) // retired builds are closed by Close, not by the timer
-	idx := l.Index()
 	for i, n := range []int{6, 7, 8} {
+		pinned, err := l.Acquire()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pinnedAgain, err := l.Acquire()
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := docCount(t, pinned.Index())
 		id := mustBuild(t, d, n, int64(i), true)
 		if err := l.Reload(); err != nil {
 			t.Fatal(err)
@@ -299,17 +327,43 @@ func TestLiveSwapAndClose(t *testing.T) {
 		if l.BuildID() != id {
 			t.Errorf("BuildID() = %q, want %q", l.BuildID(), id)
 		}
-		if got := docCount(t, idx); got != uint64(n) {
+		if got := liveDocCount(t, l); got != uint64(n) {
 			t.Errorf("DocCount = %d after swap, want %d", got, n)
+		}
+		// The replaced build serves its searches to their end.
+		if got := docCount(t, pinned.Index()); got != before {
+			t.Errorf("pinned build: DocCount = %d after a swap, want %d", got, before)
+		}
+		pinned.Release()
+		if !searchable(pinnedAgain.Index()) {
+			t.Errorf("replaced build closed while a search still holds it")
+		}
+		pinnedAgain.Release()
+		if searchable(pinned.Index()) {
+			t.Errorf("replaced build still open after its last release")
+		}
+		if _, err := pinned.Acquire(); missionsearch.ErrorCode(err) != missionsearch.EUNAVAILABLE {
+			t.Errorf("Acquire of a closed build: %v, want EUNAVAILABLE", err)
 		}
 	}
 	if err := l.Reload(); err != nil { // no change: no-op
 		t.Fatal(err)
 	}
+	last, err := l.Acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := idx.Search(bleve.NewSearchRequest(bleve.NewMatchAllQuery())); err == nil {
-		t.Errorf("search after Close succeeded")
+	if _, err := l.Acquire(); !errors.Is(err, bleve.ErrorIndexClosed) || missionsearch.ErrorCode(err) != missionsearch.EUNAVAILABLE {
+		t.Errorf("Acquire after Close: %v, want EUNAVAILABLE and bleve.ErrorIndexClosed", err)
+	}
+	if !searchable(last.Index()) {
+		t.Errorf("Close closed a build still held by a search")
+	}
+	last.Release()
+	if searchable(last.Index()) {
+		t.Errorf("build still open after Close and its last release")
 	}
 }

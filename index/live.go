@@ -12,58 +12,34 @@ import (
 	"missionsearch"
 )
 
-// DefaultGrace is how long Live keeps a replaced build open before closing
-// it (see Live).
-const DefaultGrace = 10 * time.Second
-
-// Live is the index a server searches: a bleve.IndexAlias whose single
-// target is the live build, opened read-only, and replaced by a newer build
-// with no failed request.
+// Live is the build a server searches: the one CURRENT names, opened
+// read-only, replaced by a newer build with no failed request.
 //
-// Swapping relies on what bleve v2.6.3's alias guarantees
-// (index_alias_impl.go): every alias operation (SearchInContext, Document,
-// DocCount, Advanced, ...) holds the alias's read lock for its whole run,
-// and Swap takes the write lock, so Swap waits for the operations in flight
-// and every later operation sees the new build. A caller may however keep
-// something of the old build beyond the alias call: Advanced() returns the
-// build's own index, on which the search package then calls Reader(); once
-// that index is closed, scorch returns a nil reader. Readers already taken
-// are reference-counted and stay valid, so closing is only unsafe in the
-// window between Advanced and Reader. Live therefore closes a replaced build
-// only after Grace (DefaultGrace), and at once on Close.
+// A search pins the live build with Acquire and releases it when done
+// (see Build). Reload swaps in a newer build for the searches that start
+// afterwards; the replaced build is closed when the last search holding it
+// releases it, never earlier and never later.
 //
 // Live's methods are safe for concurrent use.
 type Live struct {
 	d      *Dir
 	logger *slog.Logger
-	alias  bleve.IndexAlias
-	grace  time.Duration
 
-	mu      sync.Mutex // serialises Reload and Close; guards the fields below
-	cur     bleve.Index
-	id      string
-	closed  bool
-	retired map[bleve.Index]*time.Timer // replaced builds waiting for their grace
+	mu     sync.Mutex // serialises Reload and Close; guards the fields below
+	cur    *Build     // nil: no build open
+	closed bool
 }
 
-// OpenLive opens the live build of d read-only behind a new alias. It
-// succeeds when there is no build yet, or when the live build cannot be
-// used (made with another mapping version): Ready is then false, searches
-// through Index fail with bleve.ErrorAliasEmpty, and the problem is logged;
-// Watch or Reload picks up the next published build. logger may be nil.
+// OpenLive opens the live build of d read-only. It succeeds when there is
+// no build yet, or when the live build cannot be used (made with another
+// mapping version): Ready is then false, Acquire fails with an
+// EUNAVAILABLE error, and the problem is logged; Watch or Reload picks up
+// the next published build. logger may be nil.
 func OpenLive(d *Dir, logger *slog.Logger) (*Live, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	alias := bleve.NewIndexAlias()
-	m, err := NewMapping()
-	if err != nil {
-		return nil, fmt.Errorf("index: mapping: %w", err)
-	}
-	if err := alias.SetIndexMapping(m); err != nil {
-		return nil, fmt.Errorf("index: mapping: %w", err)
-	}
-	l := &Live{d: d, logger: logger, alias: alias, grace: DefaultGrace, retired: map[bleve.Index]*time.Timer{}}
+	l := &Live{d: d, logger: logger}
 	if err := l.Reload(); err != nil {
 		if missionsearch.ErrorCode(err) == missionsearch.ENOTFOUND {
 			logger.Info("no index yet", "dir", d.Path())
@@ -74,18 +50,20 @@ func OpenLive(d *Dir, logger *slog.Logger) (*Live, error) {
 	return l, nil
 }
 
-// SetGrace sets how long a replaced build stays open before it is closed
-// (DefaultGrace when never set).
-func (l *Live) SetGrace(g time.Duration) {
+// Acquire pins the live build for one search; the caller must Release it.
+// With no build open it fails with an EUNAVAILABLE error (wrapping
+// bleve.ErrorIndexClosed once l is closed).
+func (l *Live) Acquire() (*Build, error) {
 	l.mu.Lock()
-	l.grace = g
-	l.mu.Unlock()
+	defer l.mu.Unlock()
+	switch {
+	case l.closed:
+		return nil, fmt.Errorf("index: live: %w", unavailable(bleve.ErrorIndexClosed))
+	case l.cur == nil:
+		return nil, fmt.Errorf("index: live: %w", unavailable(bleve.ErrorAliasEmpty))
+	}
+	return l.cur.Acquire()
 }
-
-// Index returns the alias that always targets the live build. It is the
-// same value for the life of l, so a searcher may keep it across swaps. It
-// must not be written to, nor closed (Close does it).
-func (l *Live) Index() bleve.Index { return l.alias }
 
 // Ready reports whether a build is open.
 func (l *Live) Ready() bool {
@@ -98,7 +76,10 @@ func (l *Live) Ready() bool {
 func (l *Live) BuildID() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.id
+	if l.cur == nil {
+		return ""
+	}
+	return l.cur.ID()
 }
 
 // Reload opens the build CURRENT names, if it is not the open one, and
@@ -118,7 +99,7 @@ func (l *Live) Reload() error {
 		if err != nil {
 			return err
 		}
-		if id == l.id {
+		if l.cur != nil && id == l.cur.ID() {
 			return nil
 		}
 		idx, err := l.d.OpenBuild(id, true)
@@ -130,32 +111,14 @@ func (l *Live) Reload() error {
 			return err
 		}
 		old := l.cur
+		l.cur = newLiveBuild(id, idx, l.logger)
 		if old != nil {
-			l.alias.Swap([]bleve.Index{idx}, []bleve.Index{old})
-			l.retire(old)
-		} else {
-			l.alias.Add(idx)
+			old.Release() // Live's own reference: closed once no search holds it
 		}
-		l.cur, l.id = idx, id
 		l.logger.Info("index build live", "build", id)
 		return nil
 	}
 	return lastErr
-}
-
-// retire closes old after the grace period. l.mu is held.
-func (l *Live) retire(old bleve.Index) {
-	l.retired[old] = time.AfterFunc(l.grace, func() {
-		l.mu.Lock()
-		_, ok := l.retired[old]
-		delete(l.retired, old)
-		l.mu.Unlock()
-		if ok {
-			if err := old.Close(); err != nil {
-				l.logger.Warn("closing replaced build", "err", err)
-			}
-		}
-	})
 }
 
 // Watch checks CURRENT every interval and swaps in a newly published build,
@@ -180,32 +143,18 @@ func (l *Live) Watch(ctx context.Context, interval time.Duration) {
 	}
 }
 
-// Close closes the alias and every build l holds, retired ones included.
-// Searches through Index fail afterwards with bleve.ErrorIndexClosed.
+// Close stops l: Acquire fails from now on, and the open build is closed
+// as soon as the searches holding it release it (at once when none does).
 func (l *Live) Close() error {
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.closed {
-		l.mu.Unlock()
 		return nil
 	}
 	l.closed = true
-	toClose := []bleve.Index{}
 	if l.cur != nil {
-		toClose = append(toClose, l.cur)
+		l.cur.Release()
+		l.cur = nil
 	}
-	for idx, t := range l.retired {
-		t.Stop()
-		toClose = append(toClose, idx)
-	}
-	clear(l.retired)
-	l.cur = nil
-	l.mu.Unlock()
-
-	err := l.alias.Close() // waits for operations in flight
-	for _, idx := range toClose {
-		if err1 := idx.Close(); err == nil {
-			err = err1
-		}
-	}
-	return err
+	return nil
 }

@@ -349,7 +349,6 @@ func TestUpdate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	l.SetGrace(10 * time.Millisecond)
 
 	changed := synth.Page(5, 1)
 	changed.Lang = missionsearch.LangFR
@@ -379,7 +378,7 @@ func TestUpdate(t *testing.T) {
 		t.Errorf("Update stats = %+v, want 11 indexed, 2 deleted, a new build", s)
 	}
 	// The server still answers from the old build until it reloads.
-	if n := docCount(t, l.Index()); n != 200 {
+	if n := liveDocCount(t, l); n != 200 {
 		t.Errorf("old build DocCount = %d, want 200", n)
 	}
 	if err := l.Reload(); err != nil {
@@ -388,7 +387,12 @@ func TestUpdate(t *testing.T) {
 	if l.BuildID() != s.BuildID {
 		t.Errorf("Live build = %q, want %q", l.BuildID(), s.BuildID)
 	}
-	idx := l.Index()
+	b, err := l.Acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Release()
+	idx := b.Index()
 	if n := docCount(t, idx); n != 208 {
 		t.Errorf("DocCount = %d after update, want 208 (200 + 10 - 2)", n)
 	}
@@ -420,6 +424,17 @@ func TestUpdate(t *testing.T) {
 	}
 }
 
+// liveDocCount returns the number of documents of l's live build.
+func liveDocCount(tb testing.TB, l *index.Live) uint64 {
+	tb.Helper()
+	b, err := l.Acquire()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer b.Release()
+	return docCount(tb, b.Index())
+}
+
 func docCount(tb testing.TB, idx bleve.Index) uint64 {
 	tb.Helper()
 	n, err := idx.DocCount()
@@ -441,7 +456,6 @@ func TestLiveSwapUnderLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	l.SetGrace(50 * time.Millisecond) // close replaced builds while searches run
 	ctx, cancel := context.WithCancel(t.Context())
 	go l.Watch(ctx, 5*time.Millisecond)
 
@@ -461,7 +475,15 @@ func TestLiveSwapUnderLoad(t *testing.T) {
 				q.SetField(index.BodyField(missionsearch.LangFR))
 				req := bleve.NewSearchRequest(q)
 				req.Fields = []string{index.FieldURL}
-				res, err := l.Index().SearchInContext(ctx, req)
+				// As the search package does: pin the live build, search
+				// it and read its snapshot, release it.
+				b, err := l.Acquire()
+				if err != nil {
+					failures.Add(1)
+					t.Errorf("acquire failed: %v", err)
+					continue
+				}
+				res, err := b.Index().SearchInContext(ctx, req)
 				searches.Add(1)
 				switch {
 				case err != nil:
@@ -470,16 +492,17 @@ func TestLiveSwapUnderLoad(t *testing.T) {
 				case res.Total == 0 || len(res.Hits) == 0:
 					empty.Add(1)
 				}
-				if g%2 == 0 { // the search package's vocabulary path
-					if adv, err := l.Index().Advanced(); err == nil {
-						r, err := adv.Reader()
-						if err != nil || r == nil {
-							failures.Add(1)
-						} else {
-							r.Close()
-						}
+				if g%2 == 0 { // the search package's reader path
+					adv, err := b.Index().Advanced()
+					if err != nil {
+						failures.Add(1)
+					} else if r, err := adv.Reader(); err != nil || r == nil {
+						failures.Add(1)
+					} else {
+						r.Close()
 					}
 				}
+				b.Release()
 			}
 		})
 	}

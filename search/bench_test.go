@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"missionsearch"
 	"missionsearch/index"
 	"missionsearch/internal/synth"
@@ -141,7 +139,7 @@ type benchLive struct {
 // build is made once into a data directory under os.TempDir() named after n
 // and index.MappingVersion, and reused by later runs: delete
 // $TMPDIR/missionsearch-bench-* to rebuild.
-func benchIndex(tb testing.TB, n int) bleve.Index {
+func benchIndex(tb testing.TB, n int) *index.Live {
 	tb.Helper()
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("missionsearch-bench-n%d-s%d-m%d", n, benchSeed, index.MappingVersion))
 	v, _ := benchLives.LoadOrStore(dir, &benchLive{})
@@ -150,7 +148,7 @@ func benchIndex(tb testing.TB, n int) bleve.Index {
 	if bl.err != nil {
 		tb.Fatal(bl.err)
 	}
-	return bl.live.Index()
+	return bl.live
 }
 
 func openBenchLive(tb testing.TB, dir string, n int) (*index.Live, error) {
@@ -258,7 +256,7 @@ func BenchmarkSearch(b *testing.B) {
 			if size.large && !benchLarge() {
 				b.Skip("set MISSIONSEARCH_BENCH_LARGE=1 or give -bench")
 			}
-			s := New(benchIndex(b, size.n))
+			s := NewLive(benchIndex(b, size.n))
 			s.SetCacheSize(0) // the cost of computing; "cached" below measures the cache
 			// MISSIONSEARCH_BENCH_SLOW=1 measures bleve's own facets and
 			// sorts (the code before the fast path), for comparison.
@@ -321,7 +319,7 @@ func BenchmarkSearch(b *testing.B) {
 				})
 			}
 			b.Run("cached", func(b *testing.B) {
-				c := New(benchIndex(b, size.n))
+				c := NewLive(benchIndex(b, size.n))
 				req := Request{Query: "coopération", Sections: []string{"news"}, Years: []string{"2020", "2021"}}
 				if _, err := c.Search(b.Context(), req); err != nil {
 					b.Fatal(err)

@@ -185,7 +185,7 @@ func (s *Searcher) walk(ctx context.Context, v *view, rk *ranks, r *Request, slo
 	if r.Sort == SortDate {
 		req.Score = bleve.ScoreNone
 	}
-	res, err := s.idx.SearchInContext(ctx, req)
+	res, err := v.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fastErr("search: hits", err)
 	}
@@ -204,7 +204,7 @@ func (s *Searcher) record(ctx context.Context, v *view, rk *ranks, r *Request, t
 	req := s.fastRequest(rk, r, innerQuery(v, r, text, dated, filter != nil), after)
 	rec := &recorder{buf: make([]uint32, 0, 4096), docs: roaring.New()}
 	req.Query = &recordingQuery{snap: v.data.snap, inner: req.Query, allow: filter, rec: rec}
-	res, err := s.idx.SearchInContext(ctx, req)
+	res, err := v.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, nil, fastErr("search: hits", err)
 	}
@@ -275,7 +275,7 @@ func fastSortKeys(rk *ranks, r *Request, hits bsearch.DocumentMatchCollection) {
 // query, sort and paging of record, so that hits and scores are record's.
 func (s *Searcher) score(ctx context.Context, v *view, rk *ranks, r *Request, text query.Query, dated, withFilter bool, hits *roaring.Bitmap, after *cursor) (*outcome, error) {
 	req := s.fastRequest(rk, r, innerQuery(v, r, restrictText(v, text, hits), dated, withFilter), after)
-	res, err := s.idx.SearchInContext(ctx, req)
+	res, err := v.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fastErr("search: hits", err)
 	}

@@ -295,7 +295,7 @@ func TestSearchClosedIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ls := New(live.Index())
+	ls := NewLive(live)
 	if _, err := ls.Search(ctx, Request{Query: "coopération"}); missionsearch.ErrorCode(err) != missionsearch.EUNAVAILABLE {
 		t.Errorf("Search with no build: %v, want %s", err, missionsearch.EUNAVAILABLE)
 	}

@@ -122,6 +122,7 @@ func fuzziness(n int) int {
 // build its bleve queries, highlight its hits and correct its spelling.
 type plan struct {
 	s        *Searcher
+	v        *view         // the build the search pinned
 	clauses  [][]*termInfo // required clauses, stop words removed (see plan)
 	excluded []*termInfo
 	phrase   string // the whole query as a phrase, for the phrase bonus; "" for none
@@ -135,8 +136,8 @@ type plan struct {
 // plan analyses q. Words that are stop words in any language (de, la, the,
 // في) do not have to match, unless the query has nothing else; words found
 // nowhere in the index get typo corrections from the titles' vocabulary.
-func (s *Searcher) plan(ctx context.Context, q Query) (*plan, error) {
-	p := &plan{s: s, q: q}
+func (s *Searcher) plan(ctx context.Context, v *view, q Query) (*plan, error) {
+	p := &plan{s: s, v: v, q: q}
 	info := func(t Term) *termInfo {
 		ti := &termInfo{Term: t}
 		for i := range missionsearch.Langs {
@@ -207,7 +208,7 @@ func (s *Searcher) plan(ctx context.Context, q Query) (*plan, error) {
 			p.phrase = text
 		}
 	}
-	if err := s.checkVocabulary(ctx, p); err != nil {
+	if err := s.checkVocabulary(ctx, v, p); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -392,7 +393,7 @@ func allTerms(field string, terms []string, boost float64) query.Query {
 }
 
 func (p *plan) fuzzyTerm(field, term string, fuzziness int, boost float64) query.Query {
-	return &fuzzyQuery{cache: &p.s.fuzz, Field: field, Term: term, Fuzziness: fuzziness, Boost: boost}
+	return &fuzzyQuery{cache: &p.v.st.fuzz, Field: field, Term: term, Fuzziness: fuzziness, Boost: boost}
 }
 
 // hit converts a bleve hit, cutting its snippet.

@@ -159,21 +159,18 @@ func (r Result) MarshalJSON() ([]byte, error) {
 // Searcher runs searches over one bleve index. It is safe for concurrent
 // use; it holds no state of its own between calls.
 type Searcher struct {
-	idx bleve.Index
-	an  analyzers
-	err error
+	builds builds
+	an     analyzers
+	err    error
 	// slow turns the fast path off (see snapshot.go): facets are then
 	// counted by bleve, as the tests compare.
-	slow  bool
-	snaps snapshotCache
+	slow bool
 	// fast and stale count the searches run on the fast path, and those
 	// it gave back to the slow path because the index changed.
 	fast, stale atomic.Uint64
 	// matched counts the fast searches whose matches came from the
 	// postings bitmaps (matchSet), unsupported those that could not.
 	matched, unsupported atomic.Uint64
-	// fuzz holds the typo candidates of the words searched (fuzzy.go).
-	fuzz fuzzyCache
 	// cache keeps results per snapshot (cache.go); cacheSize 0 turns it
 	// off. cached counts the searches it answered.
 	cache     resultCache
@@ -189,12 +186,23 @@ func (s *Searcher) SetCacheSize(n int) { s.cacheSize = max(0, n) }
 // cache.
 func (s *Searcher) CachedSearches() uint64 { return s.cached.Load() }
 
-// New returns a Searcher over idx, an index built with index.NewMapping:
-// usually the alias of an *index.Live, so that a new build can be swapped
-// in under running searches. The Searcher does not own idx and never closes
-// it.
-func New(idx bleve.Index) *Searcher {
-	s := &Searcher{idx: idx, cacheSize: DefaultCacheSize}
+// builds gives out the build each search pins (see index.Build).
+type builds interface {
+	Acquire() (*index.Build, error)
+}
+
+// New returns a Searcher over idx, an index built with index.NewMapping
+// that the caller owns (and may write to): tests and tools. The Searcher
+// never closes it.
+func New(idx bleve.Index) *Searcher { return newSearcher(index.Fixed(idx)) }
+
+// NewLive returns a Searcher of the live build of l: each search, page of
+// suggestions or document read pins the build live at its start for its
+// whole run, so a new build is swapped in under running searches.
+func NewLive(l *index.Live) *Searcher { return newSearcher(l) }
+
+func newSearcher(b builds) *Searcher {
+	s := &Searcher{builds: b, cacheSize: DefaultCacheSize}
 	s.an, s.err = newAnalyzers()
 	return s
 }
@@ -339,7 +347,12 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 			return nil, err
 		}
 	}
-	snap, key := s.cacheLookupKey(&r)
+	v, err := s.open()
+	if err != nil {
+		return nil, err
+	}
+	defer v.Close()
+	snap, key := s.cacheLookupKey(v, &r)
 	if key != "" {
 		if res, ok := s.cache.get(snap, key); ok {
 			s.cached.Add(1)
@@ -348,18 +361,18 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 			return &cp, nil
 		}
 	}
-	p, err := s.plan(ctx, q)
+	p, err := s.plan(ctx, v, q)
 	if err != nil {
 		return nil, err
 	}
 
-	out, err := s.run(ctx, &r, p.textQuery(false), after)
+	out, err := s.run(ctx, v, &r, p.textQuery(false), after)
 	if err != nil {
 		return nil, err
 	}
 	relaxed := false
 	if out.total == 0 && p.relaxable() {
-		out2, err := s.run(ctx, &r, p.textQuery(true), after)
+		out2, err := s.run(ctx, v, &r, p.textQuery(true), after)
 		if err != nil {
 			return nil, err
 		}
@@ -390,7 +403,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 		res.Next = encodeCursor(&r, q, out.hits[len(out.hits)-1], delivered)
 	}
 	if p.correction != nil {
-		if res.DidYouMean, err = s.didYouMean(ctx, &r, p); err != nil {
+		if res.DidYouMean, err = s.didYouMean(ctx, v, &r, p); err != nil {
 			return nil, err
 		}
 	}
@@ -402,25 +415,19 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 	return res, nil
 }
 
-// cacheLookupKey returns the current snapshot of the index and the cache
-// key of r; an empty key when the cache is off or the index is not a
-// scorch index.
-func (s *Searcher) cacheLookupKey(r *Request) (bindex.IndexReader, string) {
+// cacheLookupKey returns the snapshot v reads and the cache key of r; an
+// empty key when the cache is off or the index is not a scorch index.
+func (s *Searcher) cacheLookupKey(v *view, r *Request) (bindex.IndexReader, string) {
 	if s.cacheSize == 0 || r.SearchAfter != "" || r.Size > maxCachedSize {
 		// Cursors are for exports: one pass over many pages, never
 		// repeated. Large pages are for exports and tools too, and would
 		// make the cache's memory depend on the callers.
 		return nil, ""
 	}
-	rd, err := s.reader()
-	if err != nil {
+	if _, ok := v.r.(*scorch.IndexSnapshot); !ok {
 		return nil, ""
 	}
-	rd.Close()
-	if _, ok := rd.(*scorch.IndexSnapshot); !ok {
-		return nil, ""
-	}
-	return rd, cacheKey(r)
+	return v.r, cacheKey(r)
 }
 
 // outcome is what run found.
@@ -509,15 +516,8 @@ func sortOrder(sort string) bsearch.SortOrder {
 // run executes the search of r with the text query text: on the fast path
 // (see snapshot.go) when the index allows it, else on bleve's facets
 // (runBleve).
-func (s *Searcher) run(ctx context.Context, r *Request, text query.Query, after *cursor) (*outcome, error) {
-	v, err := s.view(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if v != nil {
-		defer v.Close()
-	}
-	if v != nil && v.data != nil {
+func (s *Searcher) run(ctx context.Context, v *view, r *Request, text query.Query, after *cursor) (*outcome, error) {
+	if v.data != nil {
 		_, matchAll := text.(*query.MatchAllQuery)
 		out, err := s.runFast(ctx, v, r, text, matchAll, after)
 		if !errors.Is(err, errStale) {
@@ -526,14 +526,14 @@ func (s *Searcher) run(ctx context.Context, r *Request, text query.Query, after 
 		}
 		s.stale.Add(1)
 	}
-	return s.runBleve(ctx, r, text, after)
+	return s.runBleve(ctx, v, r, text, after)
 }
 
 // runBleve executes the hits search and the facet searches of r with the text
 // query text, concurrently: facets whose values are not filtered are
 // computed by the hits search itself; each facet with a selection gets a
 // search of its own, with its own filter left out (multi-select facets).
-func (s *Searcher) runBleve(ctx context.Context, r *Request, text query.Query, after *cursor) (*outcome, error) {
+func (s *Searcher) runBleve(ctx context.Context, v *view, r *Request, text query.Query, after *cursor) (*outcome, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -571,7 +571,7 @@ func (s *Searcher) runBleve(ctx context.Context, r *Request, text query.Query, a
 	}
 	for _, f := range own {
 		wg.Go(func() {
-			vs, err := s.ownFacet(ctx, r, text, f)
+			vs, err := s.ownFacet(ctx, v, r, text, f)
 			if err != nil {
 				fail(wrapErr("search: facets: "+f.name, err))
 				return
@@ -581,7 +581,7 @@ func (s *Searcher) runBleve(ctx context.Context, r *Request, text query.Query, a
 			mu.Unlock()
 		})
 	}
-	res, err := s.idx.SearchInContext(ctx, main)
+	res, err := v.idx.SearchInContext(ctx, main)
 	if err != nil {
 		fail(wrapErr("search: hits", err))
 	}
@@ -601,12 +601,12 @@ func (s *Searcher) runBleve(ctx context.Context, r *Request, text query.Query, a
 
 // ownFacet computes facet f over text and the filters of r other than f's
 // own, and counts the selected values that the facet did not list.
-func (s *Searcher) ownFacet(ctx context.Context, r *Request, text query.Query, f facetSpec) ([]FacetValue, error) {
+func (s *Searcher) ownFacet(ctx context.Context, v *view, r *Request, text query.Query, f facetSpec) ([]FacetValue, error) {
 	others := filterQuery(r, f.name)
 	req := bleve.NewSearchRequestOptions(filtered(text, others), 0, 0, false)
 	req.Score = bleve.ScoreNone
 	req.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.size))
-	res, err := s.idx.SearchInContext(ctx, req)
+	res, err := v.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -618,22 +618,22 @@ func (s *Searcher) ownFacet(ctx context.Context, r *Request, text query.Query, f
 		}
 	}
 	counts := map[string]int{}
-	for _, v := range f.values(r) {
-		if listed[v] {
+	for _, val := range f.values(r) {
+		if listed[val] {
 			continue
 		}
 		// A selected value beyond the facet's size: count it alone.
-		filter := anyTerm(f.field, []string{v})
+		filter := anyTerm(f.field, []string{val})
 		if others != nil {
 			filter = bleve.NewConjunctionQuery(others, filter)
 		}
 		cq := bleve.NewSearchRequestOptions(filtered(text, filter), 0, 0, false)
 		cq.Score = bleve.ScoreNone
-		cr, err := s.idx.SearchInContext(ctx, cq)
+		cr, err := v.idx.SearchInContext(ctx, cq)
 		if err != nil {
 			return nil, err
 		}
-		counts[v] = int(cr.Total)
+		counts[val] = int(cr.Total)
 	}
 	return facetValues(f, fr, f.values(r), counts), nil
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/numeric"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -84,22 +85,43 @@ func (v *valueBitmaps) union(values []string) *roaring.Bitmap {
 	return roaring.FastOr(bs...)
 }
 
-// snapshotCache holds the snapshotData of the latest snapshot seen: a
-// server searches one build at a time, and a new build or batch makes
-// the older data useless.
+// buildState is what a Searcher keeps of one build, in the build itself
+// (index.Build.State): it lives and dies with the build.
+type buildState struct {
+	snaps snapshotCache
+	fuzz  fuzzyCache // the typo candidates of the words searched (fuzzy.go)
+}
+
+type buildStateKey struct{}
+
+// snapshotCache holds the snapshotData of the latest snapshot of a build
+// seen: a published build has one snapshot for life, and a writable index
+// (tests, tools) makes the older data useless with each batch.
 type snapshotCache struct {
 	mu  sync.Mutex
 	cur *snapshotData
 }
 
-// view is an index reader held for one search, with the fast-path data of
-// its snapshot (nil data: the slow path must be used).
+// view is what one search holds: the build it pinned, a reader of that
+// build taken once, and the fast-path data of the reader's snapshot (nil
+// data: the slow path must be used).
 type view struct {
+	b   *index.Build
+	idx bleve.Index
+	st  *buildState
+	// r is nil when the index gives no reader (an alias of several
+	// indexes): the slow path then reports what is wrong.
 	r    bindex.IndexReader
 	data *snapshotData
 }
 
-func (v *view) Close() error { return v.r.Close() }
+// Close releases the reader and the build.
+func (v *view) Close() {
+	if v.r != nil {
+		v.r.Close()
+	}
+	v.b.Release()
+}
 
 // errUnavailable is returned when the index is closed or has no build.
 func errUnavailable(op string, err error) error {
@@ -110,11 +132,10 @@ func errUnavailable(op string, err error) error {
 	return wrapErr(op, err)
 }
 
-// reader returns a reader of the index. A closed index (whose scorch
-// engine gives a nil snapshot) or an empty alias gives an EUNAVAILABLE
-// error.
-func (s *Searcher) reader() (bindex.IndexReader, error) {
-	adv, err := s.idx.Advanced()
+// reader returns a reader of idx. A closed index (whose scorch engine gives
+// a nil snapshot) or an empty alias gives an EUNAVAILABLE error.
+func reader(idx bleve.Index) (bindex.IndexReader, error) {
+	adv, err := idx.Advanced()
 	if err != nil {
 		return nil, errUnavailable("search: reader", err)
 	}
@@ -135,39 +156,50 @@ func (s *Searcher) reader() (bindex.IndexReader, error) {
 	return r, nil
 }
 
-// view returns a reader of the index with the fast-path data of its
-// snapshot, building the data on first use. data is nil when the index is
-// not a scorch index or the fast path is off; the view is nil when the
-// index gives no reader (an alias of several indexes): the slow path then
-// reports what is wrong.
-func (s *Searcher) view(ctx context.Context) (*view, error) {
-	r, err := s.reader()
+// open pins a build for one search and returns its view, with the
+// fast-path data of its snapshot, built on first use. The caller must
+// Close the view.
+func (s *Searcher) open() (*view, error) {
+	b, err := s.builds.Acquire()
+	if err != nil {
+		return nil, wrapErr("search", err)
+	}
+	v := &view{b: b, idx: b.Index(), st: b.State(buildStateKey{}, func() any { return new(buildState) }).(*buildState)}
+	r, err := reader(v.idx)
 	if err != nil {
 		if missionsearch.ErrorCode(err) == missionsearch.EUNAVAILABLE {
+			b.Release()
 			return nil, err
 		}
-		return nil, nil
+		return v, nil
 	}
-	v := &view{r: r}
+	v.r = r
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok || s.slow {
 		return v, nil
 	}
-	s.snaps.mu.Lock()
-	defer s.snaps.mu.Unlock()
-	if d := s.snaps.cur; d != nil && d.snap == snap {
-		v.data = d
-		return v, nil
-	}
-	// The facet data belongs to the snapshot: not read under ctx's deadline.
-	d, err := loadSnapshotData(context.WithoutCancel(ctx), snap)
-	if err != nil {
-		r.Close()
+	if v.data, err = v.st.snaps.get(snap); err != nil {
+		v.Close()
 		return nil, fmt.Errorf("search: facet data: %w", err)
 	}
-	s.snaps.cur = d
-	v.data = d
 	return v, nil
+}
+
+// get returns the fast-path data of snap, read on first use. The data
+// belongs to the snapshot, not to the search that first needs it, so it is
+// read without that search's context.
+func (c *snapshotCache) get(snap *scorch.IndexSnapshot) (*snapshotData, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d := c.cur; d != nil && d.snap == snap {
+		return d, nil
+	}
+	d, err := loadSnapshotData(context.Background(), snap)
+	if err != nil {
+		return nil, err
+	}
+	c.cur = d
+	return d, nil
 }
 
 // globalDocs returns, in scorch's global document numbers, the live

@@ -59,7 +59,12 @@ func TestSnippet(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := s.plan(t.Context(), q)
+			v, err := s.open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer v.Close()
+			p, err := s.plan(t.Context(), v, q)
 			if err != nil {
 				t.Fatal(err)
 			}

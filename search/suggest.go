@@ -47,6 +47,11 @@ func (s *Searcher) Suggest(ctx context.Context, prefix string, n int) ([]string,
 	if len(toks) == 0 {
 		return []string{}, nil
 	}
+	v, err := s.open()
+	if err != nil {
+		return nil, err
+	}
+	defer v.Close()
 	if len(toks) > MaxQueryTerms {
 		toks = toks[len(toks)-MaxQueryTerms:]
 	}
@@ -74,7 +79,7 @@ func (s *Searcher) Suggest(ctx context.Context, prefix string, n int) ([]string,
 	for _, l := range missionsearch.Langs {
 		req.Fields = append(req.Fields, index.TitleField(l))
 	}
-	res, err := s.idx.SearchInContext(ctx, req)
+	res, err := v.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, wrapErr("search: suggest", err)
 	}
@@ -123,10 +128,15 @@ func (s *Searcher) Document(ctx context.Context, id string) (*missionsearch.Page
 	if id == "" || len(id) > 256 {
 		return nil, notFound
 	}
+	v, err := s.open()
+	if err != nil {
+		return nil, err
+	}
+	defer v.Close()
 	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
 	req.Fields = index.StoredFields()
 	req.Score = bleve.ScoreNone
-	res, err := s.idx.SearchInContext(ctx, req)
+	res, err := v.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, wrapErr("search: document "+id, err)
 	}

@@ -26,27 +26,16 @@ type vocabulary struct {
 	fz bindex.IndexReaderFuzzy
 }
 
-// openVocabulary returns a vocabulary of the index, or nil when the index
-// cannot provide one (not a scorch index, or an alias of several indexes):
-// spelling help is then simply off. A closed index, or an alias with no
-// build, gives an EUNAVAILABLE error.
-func (s *Searcher) openVocabulary() (*vocabulary, error) {
-	r, err := s.reader()
-	if err != nil {
-		if missionsearch.ErrorCode(err) == missionsearch.EUNAVAILABLE {
-			return nil, err
-		}
-		return nil, nil
-	}
-	fz, ok := r.(bindex.IndexReaderFuzzy)
+// vocabulary returns the vocabulary of the snapshot v reads, or nil when
+// the index cannot provide one (not a scorch index, or an alias of several
+// indexes): spelling help is then simply off.
+func (v *view) vocabulary() *vocabulary {
+	fz, ok := v.r.(bindex.IndexReaderFuzzy)
 	if !ok {
-		r.Close()
-		return nil, nil
+		return nil
 	}
-	return &vocabulary{r: r, fz: fz}, nil
+	return &vocabulary{r: v.r, fz: fz}
 }
-
-func (v *vocabulary) Close() error { return v.r.Close() }
 
 // count returns the number of documents with term in field.
 func (v *vocabulary) count(ctx context.Context, field, term string) (uint64, error) {
@@ -180,7 +169,7 @@ func (v *vocabulary) candidates(ctx context.Context, term string, fuzziness, n i
 // from the titles' vocabulary, and records the spelling correction of the
 // query. Words of fewer than 4 letters, phrases and words the analyzers
 // split are left alone.
-func (s *Searcher) checkVocabulary(ctx context.Context, p *plan) error {
+func (s *Searcher) checkVocabulary(ctx context.Context, vw *view, p *plan) error {
 	var words []*termInfo
 	for _, alts := range p.clauses {
 		for _, ti := range alts {
@@ -192,11 +181,10 @@ func (s *Searcher) checkVocabulary(ctx context.Context, p *plan) error {
 	if len(words) == 0 {
 		return nil
 	}
-	v, err := s.openVocabulary()
-	if err != nil || v == nil {
-		return err
+	v := vw.vocabulary()
+	if v == nil {
+		return nil
 	}
-	defer v.Close()
 	for _, ti := range words {
 		ok, err := v.known(ctx, ti)
 		if err != nil {
@@ -234,13 +222,13 @@ func (s *Searcher) checkVocabulary(ctx context.Context, p *plan) error {
 
 // didYouMean returns the query with its unknown words corrected when that
 // query finds pages under the filters of r, else "".
-func (s *Searcher) didYouMean(ctx context.Context, r *Request, p *plan) (string, error) {
+func (s *Searcher) didYouMean(ctx context.Context, v *view, r *Request, p *plan) (string, error) {
 	var q Query
 	for _, c := range p.q.Clauses {
 		var nc Clause
 		for _, t := range c {
 			if w, ok := p.correction[t.Text]; ok && !t.Phrase {
-				sf, err := s.surface(ctx, w)
+				sf, err := s.surface(ctx, v, w)
 				if err != nil {
 					return "", err
 				}
@@ -251,13 +239,13 @@ func (s *Searcher) didYouMean(ctx context.Context, r *Request, p *plan) (string,
 		q.Clauses = append(q.Clauses, nc)
 	}
 	q.Excluded = p.q.Excluded
-	cp, err := s.plan(ctx, q)
+	cp, err := s.plan(ctx, v, q)
 	if err != nil {
 		return "", err
 	}
 	req := bleve.NewSearchRequestOptions(filtered(cp.textQuery(false), filterQuery(r, "")), 0, 0, false)
 	req.Score = bleve.ScoreNone
-	res, err := s.idx.SearchInContext(ctx, req)
+	res, err := v.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return "", wrapErr("search: did you mean", err)
 	}
@@ -270,7 +258,7 @@ func (s *Searcher) didYouMean(ctx context.Context, r *Request, p *plan) (string,
 // surface returns the written form of folded word w as it appears in a
 // title ("evenements" → "événements"), lower-cased; w itself when none is
 // found.
-func (s *Searcher) surface(ctx context.Context, w string) (string, error) {
+func (s *Searcher) surface(ctx context.Context, v *view, w string) (string, error) {
 	tq := bleve.NewTermQuery(w)
 	tq.SetField(index.FieldTitleExact)
 	req := bleve.NewSearchRequestOptions(tq, 1, 0, false)
@@ -278,7 +266,7 @@ func (s *Searcher) surface(ctx context.Context, w string) (string, error) {
 	for _, l := range missionsearch.Langs {
 		req.Fields = append(req.Fields, index.TitleField(l))
 	}
-	res, err := s.idx.SearchInContext(ctx, req)
+	res, err := v.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return "", wrapErr("search: did you mean", err)
 	}

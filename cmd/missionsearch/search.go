@@ -78,7 +78,7 @@ func openSearcher(env *Env, data string) (*search.Searcher, func(), error) {
 		live.Close()
 		return nil, nil, fmt.Errorf("no index in %s yet: run 'missionsearch crawl URL' or 'missionsearch reindex' first", data)
 	}
-	return search.New(live.Index()), func() { live.Close() }, nil
+	return search.NewLive(live), func() { live.Close() }, nil
 }
 
 func runSearch(ctx context.Context, env *Env, args []string) error {

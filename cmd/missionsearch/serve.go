@@ -113,7 +113,7 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	searcher := search.New(live.Index())
+	searcher := search.NewLive(live)
 	searcher.SetCacheSize(cfg.cacheSize)
 	srv, err := server.New(server.Config{
 		Searcher:    searcher,
