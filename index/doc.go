@@ -2,8 +2,9 @@
 // mapping and the French, English and Arabic analyzers (mapping.go,
 // analysis.go), the compression of the stored page text (text.go), the
 // versioned build directories and the atomic CURRENT pointer (Dir), the
-// build lock (Dir.Lock), and Live, the IndexAlias that a
-// server searches and that swaps to a new build with no failed request.
+// build lock (Dir.Lock), and Live, the current build that a server
+// searches: each search pins one reference-counted Build for its whole run,
+// and Live swaps to a new build with no failed request.
 //
 // On disk (DATA/indexes):
 //
