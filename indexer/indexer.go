@@ -28,6 +28,7 @@ package indexer
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -199,13 +200,19 @@ func Rebuild(ctx context.Context, st *store.Store, d *index.Dir, opts Options) (
 }
 
 // checkLoss refuses a build of n documents that drops more than
-// opts.MaxLoss of the live build's documents.
+// opts.MaxLoss of the live build's documents, and a first build with no
+// document at all (a crawl that reached nothing, a store at the wrong
+// path): an empty index is never published by mistake.
 func checkLoss(d *index.Dir, n uint64, opts Options) error {
 	if opts.Force {
 		return nil
 	}
 	cur, err := d.Current()
 	if err != nil {
+		if n == 0 {
+			return missionsearch.Errorf(missionsearch.EINVALID,
+				"the crawl store has no page to index: no index is published (crawl the site first, or check --data)")
+		}
 		return nil // nothing live: nothing to lose
 	}
 	info, err := d.Info(cur)
@@ -220,9 +227,41 @@ func checkLoss(d *index.Dir, n uint64, opts Options) error {
 	return nil
 }
 
+// minSameText is the fewest changed pages sharing one text that checkSameText
+// can take for a broken crawl.
+const minSameText = 5
+
+// checkSameText refuses an update in which more than opts.MaxLoss of the
+// live build's pages (and at least minSameText) changed to one same text:
+// a site that answered a maintenance, login or error page with status 200
+// during the crawl. same is the largest number of updated pages with one
+// body.
+func checkSameText(d *index.Dir, same int, opts Options) error {
+	if opts.Force || same < minSameText {
+		return nil
+	}
+	cur, err := d.Current()
+	if err != nil {
+		return nil
+	}
+	info, err := d.Info(cur)
+	if err != nil {
+		return nil
+	}
+	if float64(same) > opts.MaxLoss*float64(info.Docs) {
+		return missionsearch.Errorf(missionsearch.EINVALID,
+			"%d changed pages now have the same text (a maintenance or error page served as a page?), more than %.0f%% of the %d live pages; the live index is kept (use --force to publish anyway)",
+			same, opts.MaxLoss*100, info.Docs)
+	}
+	return nil
+}
+
 // Update applies a crawl's changes to the index: the pages of updated are
 // read from st and (re)indexed, or removed when st no longer has them live,
-// and the documents of gone are removed. It makes a new build from the live
+// and the documents of gone are removed. Like Rebuild, it refuses (an
+// EINVALID *missionsearch.Error, the live build kept) an update that would
+// drop more than MaxLoss of the live pages, or in which more than MaxLoss
+// of them changed to one same text, unless Force is set. It makes a new build from the live
 // one (see the package documentation for why it never writes the live build)
 // and publishes it. It returns an error wrapping ErrNeedsRebuild when there
 // is no live build or it has another mapping version, and an ECONFLICT
@@ -281,6 +320,10 @@ func Update(ctx context.Context, st *store.Store, d *index.Dir, updated, gone []
 	w := newWriter(idx, codec, opts.BatchSize)
 	total := len(updated) + len(gone)
 	removed := slices.Clone(gone)
+	// The largest number of updated pages with one same (non-empty) body:
+	// distinct pages of one text are stored once by the crawler, so a
+	// large group is a site answering one page for many URLs.
+	bodies, same := map[[sha256.Size]byte]int{}, 0
 	for _, pid := range updated {
 		if err := ctx.Err(); err != nil {
 			return Stats{}, err
@@ -295,6 +338,11 @@ func Update(ctx context.Context, st *store.Store, d *index.Dir, updated, gone []
 			continue
 		} else if err != nil {
 			return Stats{}, fmt.Errorf("indexer: update: %w", err)
+		}
+		if p.Body != "" {
+			h := sha256.Sum256([]byte(p.Body))
+			bodies[h]++
+			same = max(same, bodies[h])
 		}
 		if err := w.index(p); err != nil {
 			return Stats{}, fmt.Errorf("indexer: update: %w", err)
@@ -318,6 +366,16 @@ func Update(ctx context.Context, st *store.Store, d *index.Dir, updated, gone []
 	}
 	opts.Progress(total, total)
 	if err := ctx.Err(); err != nil {
+		return Stats{}, err
+	}
+	n, err := idx.DocCount()
+	if err != nil {
+		return Stats{}, fmt.Errorf("indexer: update: %w", err)
+	}
+	if err := checkLoss(d, n, opts); err != nil {
+		return Stats{}, err
+	}
+	if err := checkSameText(d, same, opts); err != nil {
 		return Stats{}, err
 	}
 	finished = true
