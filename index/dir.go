@@ -77,6 +77,23 @@ func OpenDir(dataDir string) (*Dir, error) {
 	return &Dir{path: p}, nil
 }
 
+// FindDir returns the indexes directory of the data directory dataDir, as
+// OpenDir does, but creates nothing: for the commands that only read. A
+// missing directory is an ENOTFOUND *missionsearch.Error.
+func FindDir(dataDir string) (*Dir, error) {
+	p := filepath.Join(dataDir, "indexes")
+	fi, err := os.Stat(p)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, missionsearch.Errorf(missionsearch.ENOTFOUND, "no index in %s", dataDir)
+	case err != nil:
+		return nil, fmt.Errorf("index: %w", err)
+	case !fi.IsDir():
+		return nil, fmt.Errorf("index: %s is not a directory", p)
+	}
+	return &Dir{path: p}, nil
+}
+
 // Path returns the path of the indexes directory.
 func (d *Dir) Path() string { return d.path }
 
@@ -98,6 +115,10 @@ type BuildInfo struct {
 	Parent string `json:"parent,omitempty"`
 	// Complete is true once every document is durably in the build.
 	Complete bool `json:"complete"`
+	// StoreAsOf is the time of the crawl store the build reflects: every
+	// change the store recorded before it is in the build (see
+	// store.ChangedSince). Zero when unknown (a build of a tool or test).
+	StoreAsOf time.Time `json:"store_as_of,omitzero"`
 }
 
 const idTimeLayout = "20060102T150405Z"
@@ -333,10 +354,10 @@ func countFiles(root, suffix string) (int, error) {
 }
 
 // Finish closes idx, the writable index of build id, makes every file of
-// the build durable, then writes its build.json with Complete set: from then
-// on the build can be opened and published, and must not be written. It
-// returns the build's info.
-func (d *Dir) Finish(id string, idx bleve.Index) (BuildInfo, error) {
+// the build durable, then writes its build.json with Complete set and
+// storeAsOf (see BuildInfo.StoreAsOf): from then on the build can be opened
+// and published, and must not be written. It returns the build's info.
+func (d *Dir) Finish(id string, idx bleve.Index, storeAsOf time.Time) (BuildInfo, error) {
 	n, err := idx.DocCount()
 	if err != nil {
 		idx.Close()
@@ -349,7 +370,7 @@ func (d *Dir) Finish(id string, idx bleve.Index) (BuildInfo, error) {
 	if err := syncTree(p); err != nil {
 		return BuildInfo{}, fmt.Errorf("index: finish %s: %w", id, err)
 	}
-	info := BuildInfo{ID: id, MappingVersion: MappingVersion, Docs: n, Created: time.Now().UTC(), Complete: true}
+	info := BuildInfo{ID: id, MappingVersion: MappingVersion, Docs: n, Created: time.Now().UTC(), Complete: true, StoreAsOf: storeAsOf.UTC()}
 	var parent string
 	if b, err := os.ReadFile(filepath.Join(p, "parent")); err == nil && json.Unmarshal(b, &parent) == nil {
 		info.Parent = parent

@@ -31,7 +31,7 @@ func mustBuild(tb testing.TB, d *Dir, n int, seed int64, publish bool) string {
 	if err := idx.Batch(b); err != nil {
 		tb.Fatal(err)
 	}
-	info, err := d.Finish(id, idx)
+	info, err := d.Finish(id, idx, time.Time{})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -220,7 +220,7 @@ func TestCloneBuild(t *testing.T) {
 	if err := idx.Index(q.ID, Document(q)); err != nil {
 		t.Fatal(err)
 	}
-	info, err := d.Finish(id, idx)
+	info, err := d.Finish(id, idx, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/klauspost/compress/zstd"
@@ -152,7 +153,7 @@ func TestBuildTextDictionary(t *testing.T) {
 	if err := idx.Batch(b); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.Finish(id, idx); err != nil {
+	if _, err := d.Finish(id, idx, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := d.Publish(id); err != nil {
@@ -183,7 +184,7 @@ func TestBuildTextDictionary(t *testing.T) {
 	if err := cidx.Index(pages[110].ID, cc.Document(pages[110])); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.Finish(cid, cidx); err != nil {
+	if _, err := d.Finish(cid, cidx, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	forgetTextDicts(t)

@@ -61,6 +61,7 @@ func TestUpdateSameTextGuard(t *testing.T) {
 	var updated []string
 	for i := range 15 {
 		p := synth.Page(i, 1)
+		p.Title = "Maintenance"
 		p.Body = "Le site est en maintenance. Merci de revenir plus tard."
 		if err := st.PutPage(t.Context(), p, missionsearch.CrawlState{URL: p.URL, Status: 200}); err != nil {
 			t.Fatal(err)
@@ -72,6 +73,16 @@ func TestUpdateSameTextGuard(t *testing.T) {
 		t.Fatalf("Update with 15 pages of one same text: %v, want an EINVALID refusal", err)
 	}
 	assertOnlyBuild(t, d.Path(), live)
+
+	// The refused changes stay pending in the store: the next update
+	// applies them, here forced, though it is given no change itself.
+	s, err := Update(t.Context(), st, d, nil, nil, Options{Force: true})
+	if err != nil {
+		t.Fatalf("forced update after a refused one: %v", err)
+	}
+	if s.Docs != len(updated) {
+		t.Errorf("forced update indexed %d pages, want the %d pending ones", s.Docs, len(updated))
+	}
 
 	// Ordinary changes (distinct texts) pass.
 	var changed []string

@@ -138,6 +138,7 @@ func Rebuild(ctx context.Context, st *store.Store, d *index.Dir, opts Options) (
 		opts.Logger.Warn("removing stale builds", "err", err)
 	}
 
+	asOf := time.Now() // every change the store made before now is read below
 	total, err := st.Count(ctx)
 	if err != nil {
 		return Stats{}, fmt.Errorf("indexer: %w", err)
@@ -183,7 +184,7 @@ func Rebuild(ctx context.Context, st *store.Store, d *index.Dir, opts Options) (
 		return Stats{}, err
 	}
 	finished = true
-	info, err := d.Finish(id, idx)
+	info, err := d.Finish(id, idx, asOf)
 	if err != nil {
 		d.Discard(id, nil)
 		return Stats{}, err
@@ -227,15 +228,23 @@ func checkLoss(d *index.Dir, n uint64, opts Options) error {
 	return nil
 }
 
+// union returns the ids of a and b, sorted, once each.
+func union(a, b []string) []string {
+	out := append(slices.Clone(a), b...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // minSameText is the fewest changed pages sharing one text that checkSameText
 // can take for a broken crawl.
 const minSameText = 5
 
 // checkSameText refuses an update in which more than opts.MaxLoss of the
-// live build's pages (and at least minSameText) changed to one same text:
+// live build's pages (and at least minSameText) changed to one same title
+// and text:
 // a site that answered a maintenance, login or error page with status 200
 // during the crawl. same is the largest number of updated pages with one
-// body.
+// title and body.
 func checkSameText(d *index.Dir, same int, opts Options) error {
 	if opts.Force || same < minSameText {
 		return nil
@@ -258,7 +267,9 @@ func checkSameText(d *index.Dir, same int, opts Options) error {
 
 // Update applies a crawl's changes to the index: the pages of updated are
 // read from st and (re)indexed, or removed when st no longer has them live,
-// and the documents of gone are removed. Like Rebuild, it refuses (an
+// and the documents of gone are removed; so are all the changes st recorded
+// since the live build's (BuildInfo.StoreAsOf), so that the changes of an
+// update that was refused or failed are applied by the next one. Like Rebuild, it refuses (an
 // EINVALID *missionsearch.Error, the live build kept) an update that would
 // drop more than MaxLoss of the live pages, or in which more than MaxLoss
 // of them changed to one same text, unless Force is set. It makes a new build from the live
@@ -281,11 +292,24 @@ func Update(ctx context.Context, st *store.Store, d *index.Dir, updated, gone []
 	if err != nil {
 		return Stats{}, fmt.Errorf("%w: %w", ErrNeedsRebuild, err)
 	}
-	if _, err := d.Info(cur); err != nil {
+	info, err := d.Info(cur)
+	if err != nil {
 		if errors.Is(err, index.ErrMappingVersion) || errors.Is(err, index.ErrIncomplete) {
 			return Stats{}, fmt.Errorf("%w: %w", ErrNeedsRebuild, err)
 		}
 		return Stats{}, err
+	}
+	// The changes of the store since the live build's, not only the
+	// caller's: those of a crawl whose update was refused or failed are
+	// still to apply.
+	asOf := time.Now()
+	if !info.StoreAsOf.IsZero() {
+		u, g, err := st.ChangedSince(ctx, info.StoreAsOf)
+		if err != nil {
+			return Stats{}, fmt.Errorf("indexer: update: %w", err)
+		}
+		updated = union(updated, u)
+		gone = union(gone, g)
 	}
 	if len(updated) == 0 && len(gone) == 0 {
 		return Stats{Elapsed: time.Since(start), BuildID: cur}, nil
@@ -320,9 +344,11 @@ func Update(ctx context.Context, st *store.Store, d *index.Dir, updated, gone []
 	w := newWriter(idx, codec, opts.BatchSize)
 	total := len(updated) + len(gone)
 	removed := slices.Clone(gone)
-	// The largest number of updated pages with one same (non-empty) body:
+	// The largest number of updated pages with one same title and body:
 	// distinct pages of one text are stored once by the crawler, so a
-	// large group is a site answering one page for many URLs.
+	// large group is a site answering one page for many URLs (whose text
+	// the crawler may even have learned as boilerplate, leaving the body
+	// empty).
 	bodies, same := map[[sha256.Size]byte]int{}, 0
 	for _, pid := range updated {
 		if err := ctx.Err(); err != nil {
@@ -339,11 +365,9 @@ func Update(ctx context.Context, st *store.Store, d *index.Dir, updated, gone []
 		} else if err != nil {
 			return Stats{}, fmt.Errorf("indexer: update: %w", err)
 		}
-		if p.Body != "" {
-			h := sha256.Sum256([]byte(p.Body))
-			bodies[h]++
-			same = max(same, bodies[h])
-		}
+		h := sha256.Sum256([]byte(p.Title + "\x00" + p.Body))
+		bodies[h]++
+		same = max(same, bodies[h])
 		if err := w.index(p); err != nil {
 			return Stats{}, fmt.Errorf("indexer: update: %w", err)
 		}
@@ -351,9 +375,9 @@ func Update(ctx context.Context, st *store.Store, d *index.Dir, updated, gone []
 			opts.Progress(w.done, total)
 		}
 	}
-	// Count what is really removed: ids in the index.
+	// Count what is really removed: ids in the index, once each.
 	deleted := 0
-	for _, pid := range removed {
+	for _, pid := range union(removed, nil) {
 		if doc, err := idx.Document(pid); err == nil && doc != nil {
 			deleted++
 		}
@@ -379,7 +403,7 @@ func Update(ctx context.Context, st *store.Store, d *index.Dir, updated, gone []
 		return Stats{}, err
 	}
 	finished = true
-	if _, err := d.Finish(id, idx); err != nil {
+	if _, err := d.Finish(id, idx, asOf); err != nil {
 		d.Discard(id, nil)
 		return Stats{}, err
 	}

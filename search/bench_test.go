@@ -186,7 +186,7 @@ func openBenchLive(tb testing.TB, dir string, n int) (*index.Live, error) {
 			d.Discard(id, idx)
 			return nil, err
 		}
-		if _, err := d.Finish(id, idx); err != nil {
+		if _, err := d.Finish(id, idx, time.Time{}); err != nil {
 			return nil, err
 		}
 		if err := d.Publish(id); err != nil {

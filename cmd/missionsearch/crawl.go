@@ -35,11 +35,16 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 	fs.Var(&exclude, "exclude", "never crawl URLs matching this regexp (repeatable)")
 	fs.Var(&hosts, "allow-host", "also crawl this host (repeatable; the start URLs' hosts are always allowed)")
 	noIndex := fs.Bool("no-index", false, "only crawl; leave the index as it is")
+	force := fs.Bool("force", false, "update the index even if the crawl drops more than --max-loss of its pages")
+	maxLoss := fs.Float64("max-loss", indexer.DefaultMaxLoss, "largest share of the live index's pages one crawl may remove, or change to one same text (0..1)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usageError{"at least one start URL is required"}
+	}
+	if *maxLoss < 0 || *maxLoss > 1 {
+		return usageError{"--max-loss must be between 0 and 1"}
 	}
 	cfg := crawler.Config{
 		Seeds:        fs.Args(),
@@ -64,13 +69,16 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 		}
 		cfg.Exclude = append(cfg.Exclude, re)
 	}
-	return crawlAndIndex(ctx, env, *data, cfg, !*noIndex)
+	return crawlAndIndex(ctx, env, *data, cfg, !*noIndex, indexer.Options{Force: *force, MaxLoss: *maxLoss})
 }
 
 // crawlAndIndex crawls with cfg into the store of the data directory, then,
-// unless index is false, updates the index: a full build when there is none
-// yet, else an incremental update of the pages the crawl changed.
-func crawlAndIndex(ctx context.Context, env *Env, data string, cfg crawler.Config, index bool) error {
+// unless index is false, updates the index with opts: a full build when
+// there is none yet, else an incremental update of the pages the crawl
+// changed. A crawl that reached no page of the site (unreachable, robots.txt
+// forbidding everything) fails and leaves the index as it is, and so does
+// an update refused by the loss guard (see indexer.Update).
+func crawlAndIndex(ctx context.Context, env *Env, data string, cfg crawler.Config, index bool, opts indexer.Options) error {
 	st, err := store.Open(ctx, filepath.Join(data, "store.db"))
 	if err != nil {
 		return err
@@ -93,6 +101,10 @@ func crawlAndIndex(ctx context.Context, env *Env, data string, cfg crawler.Confi
 	if err != nil {
 		return fmt.Errorf("crawl interrupted (pages already stored are kept): %w", err)
 	}
+	if stats.Stored+stats.Unchanged == 0 {
+		return fmt.Errorf("no page of %s could be fetched (%d errors, %d skipped): the index is left as it is",
+			strings.Join(cfg.Seeds, " "), stats.Errors, stats.Skipped)
+	}
 	if !index {
 		return nil
 	}
@@ -102,11 +114,13 @@ func crawlAndIndex(ctx context.Context, env *Env, data string, cfg crawler.Confi
 		return err
 	}
 	if _, err := d.Current(); err != nil {
-		return rebuild(ctx, env, st, d, indexer.Options{})
+		return rebuild(ctx, env, st, d, opts)
 	}
-	is, err := indexer.Update(ctx, st, d, updated, gone, indexer.Options{Logger: env.Logger})
+	upd := opts
+	upd.Logger = env.Logger
+	is, err := indexer.Update(ctx, st, d, updated, gone, upd)
 	if errors.Is(err, indexer.ErrNeedsRebuild) {
-		return rebuild(ctx, env, st, d, indexer.Options{})
+		return rebuild(ctx, env, st, d, opts)
 	}
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"missionsearch/crawler"
+	"missionsearch/indexer"
 	"missionsearch/internal/relevance"
 	"missionsearch/search"
 )
@@ -112,7 +113,7 @@ func crawlCorpus(ctx context.Context, env *Env, folder, entry, data string) (str
 	}
 	quiet := *env
 	quiet.Stdout = io.Discard
-	return prefix, crawlAndIndex(ctx, &quiet, data, cfg, true)
+	return prefix, crawlAndIndex(ctx, &quiet, data, cfg, true, indexer.Options{})
 }
 
 // evaluate runs every query, ranks the first 10 hits and scores them

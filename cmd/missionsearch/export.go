@@ -41,7 +41,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	w := newRecordWriter(env.Stdout, *format)
 	n, err := exportAll(ctx, s, req, w)
 	if err != nil {
-		return err
+		return requestError(err)
 	}
 	env.Logger.Info("export done", "pages", n)
 	return nil

@@ -139,16 +139,38 @@ func newFlagSet(env *Env, name, argsUsage, summary string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args, turning flag errors into usage errors (exit 2)
-// and -h into flag.ErrHelp (exit 0).
+// parseFlags parses args, flags and arguments in any order (`export
+// atelier --format csv` is `export --format csv atelier`); everything after
+// a `--` is an argument, so a query word starting with '-' goes there
+// (`search -- atelier -traite`). Flag errors become usage errors (exit 2)
+// and -h flag.ErrHelp (exit 0). fs.Args() then holds the arguments.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var rest []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			msg := err.Error()
+			if len(rest) > 0 {
+				msg += " (put arguments starting with '-', such as an excluded word, after --)"
+			}
+			return usageError{msg}
 		}
-		return usageError{err.Error()}
+		left := fs.Args()
+		if used := len(args) - len(left); used > 0 && args[used-1] == "--" {
+			rest = append(rest, left...) // fs.Parse consumed a "--"
+			break
+		}
+		if len(left) == 0 {
+			break
+		}
+		// fs.Parse stopped at an argument: keep it, parse what follows.
+		rest = append(rest, left[0])
+		args = left[1:]
 	}
-	return nil
+	// fs.Args() must return the arguments: parse them as such.
+	return fs.Parse(append([]string{"--"}, rest...))
 }
 
 // envOr returns the environment variable key, or def when it is unset.

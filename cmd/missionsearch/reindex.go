@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -28,7 +30,11 @@ func runReindex(ctx context.Context, env *Env, args []string) error {
 	if *maxLoss < 0 || *maxLoss > 1 {
 		return usageError{"--max-loss must be between 0 and 1"}
 	}
-	st, err := store.Open(ctx, filepath.Join(*data, "store.db"))
+	storePath := filepath.Join(*data, "store.db")
+	if _, err := os.Stat(storePath); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("no crawl store at %s: nothing to index (check --data, or run 'missionsearch crawl URL' first)", storePath)
+	}
+	st, err := store.Open(ctx, storePath)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"missionsearch"
 	"missionsearch/index"
 	"missionsearch/search"
 )
@@ -53,6 +54,15 @@ func (f *filterFlags) request(query string) (search.Request, error) {
 	return r, nil
 }
 
+// requestError makes an EINVALID error of a search (a bad filter value,
+// such as --year abc) a usage error, exit 2 like any other bad flag.
+func requestError(err error) error {
+	if missionsearch.ErrorCode(err) == missionsearch.EINVALID {
+		return usageError{missionsearch.ErrorMessage(err)}
+	}
+	return err
+}
+
 func parseDay(name, s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
@@ -66,8 +76,11 @@ func parseDay(name, s string) (time.Time, error) {
 
 // openSearcher opens the live build of the data directory for reading.
 func openSearcher(env *Env, data string) (*search.Searcher, func(), error) {
-	d, err := openDir(data)
-	if err != nil {
+	noIndex := fmt.Errorf("no index in %s yet: run 'missionsearch crawl URL' or 'missionsearch reindex' first (or check --data)", data)
+	d, err := index.FindDir(data) // a reader creates nothing
+	if missionsearch.ErrorCode(err) == missionsearch.ENOTFOUND {
+		return nil, nil, noIndex
+	} else if err != nil {
 		return nil, nil, err
 	}
 	live, err := index.OpenLive(d, env.Logger.With("component", "index"))
@@ -76,7 +89,7 @@ func openSearcher(env *Env, data string) (*search.Searcher, func(), error) {
 	}
 	if !live.Ready() {
 		live.Close()
-		return nil, nil, fmt.Errorf("no index in %s yet: run 'missionsearch crawl URL' or 'missionsearch reindex' first", data)
+		return nil, nil, noIndex
 	}
 	return search.NewLive(live), func() { live.Close() }, nil
 }
@@ -105,7 +118,7 @@ func runSearch(ctx context.Context, env *Env, args []string) error {
 	defer closeIndex()
 	res, err := s.Search(ctx, req)
 	if err != nil {
-		return err
+		return requestError(err)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
