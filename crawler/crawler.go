@@ -163,6 +163,11 @@ type Stats struct {
 	Errors int
 	// Gone counts stored pages found gone (404, 410, redirected, noindex).
 	Gone int
+	// HostsUnavailable counts hosts left uncrawled in this run because
+	// their robots.txt answered 429 or 5xx or could not be fetched or
+	// read (each also counts in Errors; Run then returns an error
+	// wrapping ErrHostsUnavailable).
+	HostsUnavailable int
 	// Queued is the number of URLs waiting in the frontier.
 	Queued int
 	// Elapsed is the time since Run started.
@@ -194,11 +199,12 @@ type Crawler struct {
 	hostMu sync.Mutex
 	hosts  map[string]*host
 
-	mu      sync.Mutex
-	stats   Stats
-	updated map[string]bool // page IDs stored in this run
-	gone    map[string]bool // page IDs found gone in this run
-	runHash map[string]string
+	mu          sync.Mutex
+	stats       Stats
+	unavailable map[string]string // host → why its robots.txt could not be had
+	updated     map[string]bool   // page IDs stored in this run
+	gone        map[string]bool   // page IDs found gone in this run
+	runHash     map[string]string
 	// dupBest is, per content hash found under several URLs in this run,
 	// the preferred URL among those skipped as duplicates, with its page
 	// (see settleDuplicates).
@@ -228,6 +234,8 @@ func New(cfg Config, st Store) (*Crawler, error) {
 		gone:       map[string]bool{},
 		runHash:    map[string]string{},
 		dupBest:    map[string]duplicate{},
+
+		unavailable: map[string]string{},
 	}
 	c.hashes, _ = st.(HashFinder)
 	for _, s := range cfg.Seeds {
@@ -386,7 +394,29 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	if err := context.Cause(ctx); err != nil {
 		return stats, err
 	}
-	return stats, nil
+	return stats, c.unavailableErr()
+}
+
+// ErrHostsUnavailable is wrapped by the error Run returns, after a crawl
+// that otherwise ran to its end, when hosts were left uncrawled because
+// their robots.txt was unavailable (429, 5xx, network error: RFC 9309's
+// "do not crawl now"). The pages of the other hosts are stored as usual.
+var ErrHostsUnavailable = errors.New("robots.txt unavailable: hosts not crawled")
+
+// unavailableErr returns the error of the hosts whose robots.txt was
+// unavailable, or nil.
+func (c *Crawler) unavailableErr() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.unavailable) == 0 {
+		return nil
+	}
+	var parts []string
+	for h, why := range c.unavailable {
+		parts = append(parts, h+" ("+why+")")
+	}
+	slices.Sort(parts)
+	return fmt.Errorf("crawler: %w: %s", ErrHostsUnavailable, strings.Join(parts, "; "))
 }
 
 // Changed returns the IDs of the pages stored (new or changed) and of the

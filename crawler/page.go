@@ -74,7 +74,7 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 			hdr.Set("If-Modified-Since", prev.LastModified)
 		}
 	}
-	resp, err := c.fetch(ctx, h, t.url, hdr, c.cfg.MaxBodyBytes, isHTML)
+	resp, err := c.fetch(ctx, h, t.url, hdr, readSpec{limit: c.cfg.MaxBodyBytes, want: isHTML})
 	if err != nil {
 		if ctx.Err() == nil {
 			c.count(func(s *Stats) { s.Errors++ })
@@ -113,6 +113,10 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 		c.log.Info("gone", "url", t.url, "status", resp.status)
 	case resp.status >= 200 && resp.status <= 299:
 		switch {
+		case resp.bodyErr != nil:
+			// Never stored: the bytes are not the page.
+			c.count(func(s *Stats) { s.Errors++ })
+			c.log.Warn("page refused: body not decodable", "url", t.url, "err", resp.bodyErr)
 		case !isHTML(resp.contentType):
 			p.st.Links = []string{} // known to have none: a 304 next time queues nothing
 			c.skip(ctx, p, "not HTML", "content_type", resp.contentType)

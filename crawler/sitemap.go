@@ -60,11 +60,15 @@ func (c *Crawler) crawlSitemap(ctx context.Context, t task) {
 		c.log.Debug("sitemap disallowed by robots.txt", "url", t.url)
 		return
 	}
-	resp, err := c.fetchFollow(ctx, t.url, maxSitemapBytes)
+	resp, err := c.fetchFollow(ctx, t.url, readSpec{limit: maxSitemapBytes}, false)
 	if err != nil {
 		if ctx.Err() == nil {
 			c.log.Warn("sitemap fetch failed", "url", t.url, "err", err)
 		}
+		return
+	}
+	if resp.bodyErr != nil {
+		c.log.Warn("sitemap: body not decodable", "url", t.url, "err", resp.bodyErr)
 		return
 	}
 	if resp.status != 200 || resp.body == nil {
