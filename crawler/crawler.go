@@ -32,6 +32,7 @@ const (
 	DefaultRetryBackoff     = 500 * time.Millisecond
 	DefaultMaxRetryAfter    = 30 * time.Second
 	DefaultMaxPerPattern    = 1000
+	DefaultMaxLinksPerPage  = 5000
 	DefaultBoilerplatePages = 30
 )
 
@@ -125,8 +126,14 @@ type Config struct {
 	// MaxPerPattern caps the URLs crawled per pattern, the URL with digit
 	// runs and query values abstracted (/fr/calendar?month=0): a defence
 	// against crawler traps (0 means DefaultMaxPerPattern, negative means
-	// no limit).
+	// no limit). URLs listed in a sitemap are exempt and not counted. The
+	// URLs it drops are reported in Stats.PatternCut and Stats.Cuts.
 	MaxPerPattern int
+	// MaxLinksPerPage caps the followable (in-scope, non-trap) links kept
+	// from one page, in document order (0 means DefaultMaxLinksPerPage,
+	// negative means no limit). The links it drops are reported in
+	// Stats.LinksCut and Stats.Cuts.
+	MaxLinksPerPage int
 	// BoilerplatePages is the number of first HTML pages the boilerplate
 	// is learned from (see the package documentation; 0 means
 	// DefaultBoilerplatePages, negative disables learning).
@@ -168,11 +175,39 @@ type Stats struct {
 	// read (each also counts in Errors; Run then returns an error
 	// wrapping ErrHostsUnavailable).
 	HostsUnavailable int
+	// PatternCut counts URLs not crawled because their pattern had spent
+	// its MaxPerPattern budget.
+	PatternCut int
+	// LinksCut counts links not followed because their page had more
+	// than MaxLinksPerPage followable links; LinksCutPages counts those
+	// pages.
+	LinksCut, LinksCutPages int
+	// Cuts details the budgets that cut, one entry per pattern or page,
+	// the largest first. Only the Stats returned by Run (and given to the
+	// last Progress call) have it.
+	Cuts []Cut
 	// Queued is the number of URLs waiting in the frontier.
 	Queued int
 	// Elapsed is the time since Run started.
 	Elapsed time.Duration
 }
+
+// Cut is one budget that left URLs out of a crawl.
+type Cut struct {
+	// Rule is the budget: "max-per-pattern" or "max-links-per-page".
+	Rule string
+	// Key is what it cut: the URL pattern (host and path with digit runs
+	// as 0, query keys), or the page URL.
+	Key string
+	// Dropped is the number of URLs or links left out.
+	Dropped int
+}
+
+// Rules of Cut.
+const (
+	cutPattern = "max-per-pattern"
+	cutLinks   = "max-links-per-page"
+)
 
 // Crawler crawls one site configuration once. Create it with New and call
 // Run once; Changed is valid after Run.
@@ -202,6 +237,7 @@ type Crawler struct {
 	mu          sync.Mutex
 	stats       Stats
 	unavailable map[string]string // host → why its robots.txt could not be had
+	cuts        map[[2]string]int // {rule, key} → URLs dropped
 	updated     map[string]bool   // page IDs stored in this run
 	gone        map[string]bool   // page IDs found gone in this run
 	runHash     map[string]string
@@ -236,6 +272,7 @@ func New(cfg Config, st Store) (*Crawler, error) {
 		dupBest:    map[string]duplicate{},
 
 		unavailable: map[string]string{},
+		cuts:        map[[2]string]int{},
 	}
 	c.hashes, _ = st.(HashFinder)
 	for _, s := range cfg.Seeds {
@@ -297,6 +334,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.MaxPerPattern == 0 {
 		cfg.MaxPerPattern = DefaultMaxPerPattern
+	}
+	if cfg.MaxLinksPerPage == 0 {
+		cfg.MaxLinksPerPage = DefaultMaxLinksPerPage
 	}
 	if cfg.BoilerplatePages == 0 {
 		cfg.BoilerplatePages = DefaultBoilerplatePages
@@ -383,11 +423,13 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	close(progressStop)
 	<-progressDone
 	stats := c.snapshot()
+	stats.Cuts = c.reportCuts()
 	if c.cfg.Progress != nil {
 		c.cfg.Progress(stats)
 	}
 	c.log.Info("crawl done", "fetched", stats.Fetched, "stored", stats.Stored, "unchanged", stats.Unchanged,
-		"skipped", stats.Skipped, "errors", stats.Errors, "gone", stats.Gone, "elapsed", stats.Elapsed)
+		"skipped", stats.Skipped, "errors", stats.Errors, "gone", stats.Gone,
+		"pattern_cut", stats.PatternCut, "links_cut", stats.LinksCut, "hosts_unavailable", stats.HostsUnavailable, "elapsed", stats.Elapsed)
 	if err := parent.Err(); err != nil {
 		return stats, err
 	}
@@ -417,6 +459,52 @@ func (c *Crawler) unavailableErr() error {
 	}
 	slices.Sort(parts)
 	return fmt.Errorf("crawler: %w: %s", ErrHostsUnavailable, strings.Join(parts, "; "))
+}
+
+// cut records that rule left n URLs of key out of the crawl. The first cut
+// of a key is logged at Info; reportCuts logs the totals.
+func (c *Crawler) cut(rule, key string, n int) {
+	c.mu.Lock()
+	k := [2]string{rule, key}
+	first := c.cuts[k] == 0
+	c.cuts[k] += n
+	switch rule {
+	case cutPattern:
+		c.stats.PatternCut += n
+	case cutLinks:
+		c.stats.LinksCut += n
+		c.stats.LinksCutPages++
+	}
+	c.mu.Unlock()
+	if first && rule == cutPattern {
+		c.log.Info("crawl budget: dropping further URLs of this pattern", "rule", rule, "pattern", key, "limit", c.cfg.MaxPerPattern)
+	}
+}
+
+// reportCuts logs one Warn line per cut rule and key with the number of
+// URLs dropped, and returns them, the largest first.
+func (c *Crawler) reportCuts() []Cut {
+	c.mu.Lock()
+	var out []Cut
+	for k, n := range c.cuts {
+		out = append(out, Cut{Rule: k[0], Key: k[1], Dropped: n})
+	}
+	c.mu.Unlock()
+	slices.SortFunc(out, func(a, b Cut) int {
+		if a.Dropped != b.Dropped {
+			return b.Dropped - a.Dropped
+		}
+		return strings.Compare(a.Rule+" "+a.Key, b.Rule+" "+b.Key)
+	})
+	for _, ct := range out {
+		switch ct.Rule {
+		case cutPattern:
+			c.log.Warn("crawl budget cut URLs of a pattern", "rule", ct.Rule, "pattern", ct.Key, "dropped", ct.Dropped, "limit", c.cfg.MaxPerPattern)
+		case cutLinks:
+			c.log.Warn("crawl budget cut the links of a page", "rule", ct.Rule, "url", ct.Key, "dropped", ct.Dropped, "limit", c.cfg.MaxLinksPerPage)
+		}
+	}
+	return out
 }
 
 // Changed returns the IDs of the pages stored (new or changed) and of the

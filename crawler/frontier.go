@@ -20,6 +20,9 @@ type task struct {
 	depth int    // links from a seed (pages) or sitemap nesting (sitemaps)
 	hops  int    // redirects followed to reach url
 	seed  bool   // a Config.Seeds URL: fetched without validators
+	// sitemap is set for a URL listed in a sitemap (or a redirect from
+	// one): exempt from the per-pattern budget and the trap families.
+	sitemap bool
 }
 
 // frontier is the crawl's queue and its memory of URLs already seen. It

@@ -10,9 +10,11 @@ import (
 	"compress/zlib"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"missionsearch/crawler"
 )
@@ -207,5 +209,110 @@ func TestHostileContentEncoding(t *testing.T) {
 	}
 	if n := s.Hits("/br"); n != 1 {
 		t.Errorf("/br fetched %d times: an unsupported coding is not worth a retry", n)
+	}
+}
+
+// TestHostileBigSitemap: a sitemap of 40,000 URLs of one pattern is
+// crawled whole (sitemap URLs are exempt from MaxPerPattern), while links
+// of one pattern beyond the budget are cut and reported.
+func TestHostileBigSitemap(t *testing.T) {
+	const n = 40_000
+	s := newSite(t)
+	var sm strings.Builder
+	sm.WriteString(`<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+	for i := range n {
+		fmt.Fprintf(&sm, "<url><loc>%s/node/%d</loc></url>\n", s.URL(""), i)
+	}
+	sm.WriteString("</urlset>")
+	s.HandleFunc("/sitemap.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprint(w, sm.String())
+	})
+	s.HandleFunc("/node/", func(w http.ResponseWriter, r *http.Request) {
+		// Fetched, and neither extracted nor written to the store (an
+		// unknown 404): keeps the test fast, the store's writes aside.
+		w.WriteHeader(http.StatusNotFound)
+	})
+	var links []string
+	for i := range 30 {
+		links = append(links, fmt.Sprintf("/tag/%d", i))
+	}
+	s.html("/", "Accueil", "Bienvenue.", links...)
+	s.HandleFunc("/tag/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprint(w, "t")
+	})
+	st := openStore(t)
+	cfg := s.config()
+	cfg.MaxPages = n + 100
+	cfg.MaxPerPattern = 10
+	cfg.Concurrency = 8
+	var out bytes.Buffer
+	cfg.Logger = slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	start := time.Now()
+	stats, _ := crawl(t, cfg, st)
+	t.Logf("%d URLs in %v: %+v", n, time.Since(start), stats)
+	fetched := 0
+	s.mu.Lock()
+	for p, k := range s.hits {
+		if strings.HasPrefix(p, "/node/") && k > 0 {
+			fetched++
+		}
+	}
+	s.mu.Unlock()
+	if fetched != n {
+		t.Errorf("%d sitemap URLs fetched, want %d", fetched, n)
+	}
+	if s.Hits("/tag/11") != 0 || stats.PatternCut != 20 {
+		t.Errorf("PatternCut %d, want the 20 links over the budget of 10", stats.PatternCut)
+	}
+	pat := strings.TrimPrefix(s.URL("/tag/0"), "http://")
+	if len(stats.Cuts) != 1 || stats.Cuts[0] != (crawler.Cut{Rule: "max-per-pattern", Key: pat, Dropped: 20}) {
+		t.Errorf("Cuts %+v", stats.Cuts)
+	}
+	if w := strings.Count(out.String(), "level=WARN"); w != 1 || !strings.Contains(out.String(), "dropped=20") {
+		t.Errorf("want one WARN line with the count, got:\n%s", out.String())
+	}
+}
+
+// TestHostileManyLinks: a page with 100,000 links queues only
+// MaxLinksPerPage of them, and says so.
+func TestHostileManyLinks(t *testing.T) {
+	const n = 100_000
+	s := newSite(t)
+	var b strings.Builder
+	b.WriteString("<!DOCTYPE html><html lang=\"fr\"><head><title>Liens</title></head><body><main><h1>Liens</h1><p>Une page de liens sans fin.</p><ul>")
+	for i := range n {
+		fmt.Fprintf(&b, "<li><a href=\"/p/x%d\">x%d</a></li>", i, i)
+	}
+	b.WriteString("</ul></main></body></html>")
+	body := b.String()
+	s.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			w.Header().Set("Content-Type", "text/plain")
+			fmt.Fprint(w, "p")
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, body)
+	})
+	st := openStore(t)
+	cfg := s.config()
+	cfg.MaxLinksPerPage = 300
+	cfg.Concurrency = 8
+	stats, _ := crawl(t, cfg, st)
+	t.Logf("%+v", stats)
+	if stats.Fetched != 301 {
+		t.Errorf("fetched %d pages, want the page and its first 300 links", stats.Fetched)
+	}
+	if s.Hits("/p/x299") != 1 || s.Hits("/p/x300") != 0 {
+		t.Errorf("not the first 300 links followed")
+	}
+	if stats.LinksCut != n-300 || stats.LinksCutPages != 1 {
+		t.Errorf("LinksCut %d pages %d, want %d and 1", stats.LinksCut, stats.LinksCutPages, n-300)
+	}
+	stored, _ := state(t, st, s.URL("/"))
+	if len(stored.Links) != 300 {
+		t.Errorf("%d links recorded in the state, want 300", len(stored.Links))
 	}
 }

@@ -215,7 +215,7 @@ func (c *Crawler) redirected(ctx context.Context, p *pageFetch) {
 	default:
 		// A target already seen was or will be crawled on its own; that is
 		// also how a loop ends.
-		c.enqueue(target, nil, p.t.depth, p.t.hops+1, true)
+		c.enqueue(target, nil, task{depth: p.t.depth, hops: p.t.hops + 1, sitemap: p.t.sitemap}, true)
 	}
 }
 
@@ -304,7 +304,8 @@ func (c *Crawler) resolveCanonical(p *pageFetch, res *extract.Result) {
 // follow queues the links of a page unless it asks not to, and keeps
 // those it queues (or would queue, but for this crawl's depth, seen set
 // and pattern budgets) in p.st.Links, so that every state stored for p
-// records them for the next crawl's 304.
+// records them for the next crawl's 304. Only the first MaxLinksPerPage
+// followable links of a page are kept; the others are counted as cut.
 func (c *Crawler) follow(p *pageFetch, res *extract.Result) {
 	if p.followed {
 		return
@@ -314,10 +315,19 @@ func (c *Crawler) follow(p *pageFetch, res *extract.Result) {
 	if res.NoFollow || robotsTag(p.resp.header, "nofollow") {
 		return
 	}
+	dropped := 0
 	for _, l := range res.Links {
-		if c.followable(l) {
-			p.st.Links = append(p.st.Links, l)
+		if !c.followable(l) {
+			continue
 		}
+		if max := c.cfg.MaxLinksPerPage; max > 0 && len(p.st.Links) >= max {
+			dropped++
+			continue
+		}
+		p.st.Links = append(p.st.Links, l)
+	}
+	if dropped > 0 {
+		c.cut(cutLinks, p.t.url, dropped)
 	}
 	c.followLinks(p.st.Links, p.t.depth+1)
 }
@@ -342,7 +352,7 @@ func (c *Crawler) followable(l string) bool {
 // answered 304, whose links come from its stored state.
 func (c *Crawler) followLinks(links []string, depth int) {
 	for _, l := range links {
-		c.enqueue(l, nil, depth, 0, false)
+		c.enqueue(l, nil, task{depth: depth}, false)
 	}
 }
 
