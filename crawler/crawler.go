@@ -33,6 +33,7 @@ const (
 	DefaultMaxRetryAfter    = 30 * time.Second
 	DefaultMaxPerPattern    = 1000
 	DefaultMaxLinksPerPage  = 5000
+	DefaultTrapPages        = 30
 	DefaultBoilerplatePages = 30
 )
 
@@ -134,6 +135,13 @@ type Config struct {
 	// negative means no limit). The links it drops are reported in
 	// Stats.LinksCut and Stats.Cuts.
 	MaxLinksPerPage int
+	// TrapPages is the number of pages without new content (empty, or
+	// near-identical to the last pages of their URL family) after which a
+	// URL family that yields more of them than of pages with new content
+	// is no longer expanded (see the package documentation; 0 means
+	// DefaultTrapPages, negative disables the rule). The URLs it drops are
+	// reported in Stats.TrapCut and Stats.Cuts.
+	TrapPages int
 	// BoilerplatePages is the number of first HTML pages the boilerplate
 	// is learned from (see the package documentation; 0 means
 	// DefaultBoilerplatePages, negative disables learning).
@@ -182,6 +190,9 @@ type Stats struct {
 	// than MaxLinksPerPage followable links; LinksCutPages counts those
 	// pages.
 	LinksCut, LinksCutPages int
+	// TrapCut counts URLs not crawled because their URL family was
+	// stopped as a trap; TrapFamilies counts those families.
+	TrapCut, TrapFamilies int
 	// Cuts details the budgets that cut, one entry per pattern or page,
 	// the largest first. Only the Stats returned by Run (and given to the
 	// last Progress call) have it.
@@ -194,10 +205,12 @@ type Stats struct {
 
 // Cut is one budget that left URLs out of a crawl.
 type Cut struct {
-	// Rule is the budget: "max-per-pattern" or "max-links-per-page".
+	// Rule is the budget: "max-per-pattern", "max-links-per-page" or
+	// "trap-family".
 	Rule string
 	// Key is what it cut: the URL pattern (host and path with digit runs
-	// as 0, query keys), or the page URL.
+	// as 0, query keys), the page URL, or the URL family (a pattern whose
+	// last path segment is "*").
 	Key string
 	// Dropped is the number of URLs or links left out.
 	Dropped int
@@ -207,6 +220,7 @@ type Cut struct {
 const (
 	cutPattern = "max-per-pattern"
 	cutLinks   = "max-links-per-page"
+	cutTrap    = "trap-family"
 )
 
 // Crawler crawls one site configuration once. Create it with New and call
@@ -227,6 +241,7 @@ type Crawler struct {
 	started  atomic.Bool
 	begin    time.Time
 	front    *frontier
+	traps    *traps
 	learn    *learner
 	abort    context.CancelCauseFunc // set by Run: stops the crawl with a cause
 	sitemaps atomic.Int64            // sitemap files queued (see maxSitemaps)
@@ -302,6 +317,7 @@ func New(cfg Config, st Store) (*Crawler, error) {
 	c.client = c.newClient()
 	c.learn = newLearner(cfg.BoilerplatePages)
 	c.front = newFrontier(cfg.MaxPages, cfg.MaxPerPattern)
+	c.traps = newTraps(cfg.TrapPages)
 	return c, nil
 }
 
@@ -337,6 +353,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.MaxLinksPerPage == 0 {
 		cfg.MaxLinksPerPage = DefaultMaxLinksPerPage
+	}
+	if cfg.TrapPages == 0 {
+		cfg.TrapPages = DefaultTrapPages
 	}
 	if cfg.BoilerplatePages == 0 {
 		cfg.BoilerplatePages = DefaultBoilerplatePages
@@ -429,7 +448,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	}
 	c.log.Info("crawl done", "fetched", stats.Fetched, "stored", stats.Stored, "unchanged", stats.Unchanged,
 		"skipped", stats.Skipped, "errors", stats.Errors, "gone", stats.Gone,
-		"pattern_cut", stats.PatternCut, "links_cut", stats.LinksCut, "hosts_unavailable", stats.HostsUnavailable, "elapsed", stats.Elapsed)
+		"pattern_cut", stats.PatternCut, "links_cut", stats.LinksCut, "trap_cut", stats.TrapCut, "hosts_unavailable", stats.HostsUnavailable, "elapsed", stats.Elapsed)
 	if err := parent.Err(); err != nil {
 		return stats, err
 	}
@@ -474,6 +493,8 @@ func (c *Crawler) cut(rule, key string, n int) {
 	case cutLinks:
 		c.stats.LinksCut += n
 		c.stats.LinksCutPages++
+	case cutTrap:
+		c.stats.TrapCut += n
 	}
 	c.mu.Unlock()
 	if first && rule == cutPattern {
@@ -502,6 +523,8 @@ func (c *Crawler) reportCuts() []Cut {
 			c.log.Warn("crawl budget cut URLs of a pattern", "rule", ct.Rule, "pattern", ct.Key, "dropped", ct.Dropped, "limit", c.cfg.MaxPerPattern)
 		case cutLinks:
 			c.log.Warn("crawl budget cut the links of a page", "rule", ct.Rule, "url", ct.Key, "dropped", ct.Dropped, "limit", c.cfg.MaxLinksPerPage)
+		case cutTrap:
+			c.log.Warn("trap: URL family no longer expanded", "rule", ct.Rule, "family", ct.Key, "dropped", ct.Dropped)
 		}
 	}
 	return out

@@ -23,6 +23,10 @@ type task struct {
 	// sitemap is set for a URL listed in a sitemap (or a redirect from
 	// one): exempt from the per-pattern budget and the trap families.
 	sitemap bool
+	// from is the URL family of the page that linked to url ("" for
+	// seeds and sitemap URLs): a page of its own family is judged by the
+	// trap rule.
+	from string
 }
 
 // frontier is the crawl's queue and its memory of URLs already seen. It

@@ -105,9 +105,10 @@ func pattern(u *url.URL) string {
 }
 
 // enqueue normalises raw (relative to base when not nil) and queues it
-// as a page at t's depth, with t's hops and sitemap origin, unless it is
-// out of scope, a trap, too deep, already seen or over its pattern's
-// budget. URLs listed in a sitemap are exempt from the pattern budget:
+// as a page at t's depth, with t's hops, sitemap origin and linking
+// family, unless it is out of scope, a trap, too deep, already seen, over
+// its pattern's budget, or of the linking page's family when that family
+// is stopped as a trap. URLs listed in a sitemap are exempt from the pattern budget:
 // the site declares them. It reports whether it queued it.
 func (c *Crawler) enqueue(raw string, base *url.URL, t task, urgent bool) bool {
 	depth := t.depth
@@ -127,6 +128,10 @@ func (c *Crawler) enqueue(raw string, base *url.URL, t task, urgent bool) bool {
 		return false
 	}
 	if !c.front.claim(n) {
+		return false
+	}
+	if t.from != "" && t.from == family(u) && c.traps.stopped(t.from) {
+		c.cut(cutTrap, t.from, 1)
 		return false
 	}
 	if !t.sitemap && !c.front.admitPattern(pattern(u)) {
