@@ -11,12 +11,19 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"path"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"missionsearch/crawler"
+	"missionsearch/internal/demosite"
 )
 
 // TestHostileBigRobots: a robots.txt over the 500 KiB parsing limit is
@@ -314,5 +321,174 @@ func TestHostileManyLinks(t *testing.T) {
 	stored, _ := state(t, st, s.URL("/"))
 	if len(stored.Links) != 300 {
 		t.Errorf("%d links recorded in the state, want 300", len(stored.Links))
+	}
+}
+
+// letters returns the n-th word of the letter counter a, b, … z, aa, ab, …
+func letters(n int) string {
+	var b []byte
+	for n++; n > 0; n = (n - 1) / 26 {
+		b = append([]byte{byte('a' + (n-1)%26)}, b...)
+	}
+	return string(b)
+}
+
+// TestHostileLetterTrap: a site whose pages count in letters (/a, /b, …
+// /aa, …), each a copy of the same template, is left after a bounded
+// number of pages, and the crawl says so.
+func TestHostileLetterTrap(t *testing.T) {
+	s := newSite(t)
+	index := map[string]int{}
+	for i := range 20000 {
+		index[letters(i)] = i
+	}
+	s.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		if r.URL.Path == "/" {
+			fmt.Fprint(w, page("Accueil", "Bienvenue sur le site de la mission.", "/a", "/agenda/2020/01"))
+			return
+		}
+		n, ok := index[strings.Trim(r.URL.Path, "/")]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		name := letters(n)
+		fmt.Fprint(w, page("Page "+name, "Vous consultez la page "+name+" du répertoire. Aucun contenu n'est disponible pour le moment.",
+			"/"+letters(n+1), "/"+letters(n+2)))
+	})
+	// A path calendar whose months are empty.
+	s.HandleFunc("/agenda/", func(w http.ResponseWriter, r *http.Request) {
+		var y, m int
+		if _, err := fmt.Sscanf(r.URL.Path, "/agenda/%d/%d", &y, &m); err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		next, prev := fmt.Sprintf("/agenda/%d/%02d", y+m/12, m%12+1), fmt.Sprintf("/agenda/%d/%02d", y-(13-m)/13, (m+10)%12+1)
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, page(fmt.Sprintf("Agenda %02d/%d", m, y), "", next, prev))
+	})
+	st := openStore(t)
+	cfg := s.config()
+	cfg.MaxPerPattern = -1 // the letters are distinct patterns anyway; the calendar would stop at the pattern budget
+	cfg.MaxDepth = -1      // nor at a depth
+	stats, _ := crawl(t, cfg, st)
+	t.Logf("%+v", stats)
+	letterPages, agendaPages := 0, 0
+	s.mu.Lock()
+	for p := range s.hits {
+		if strings.HasPrefix(p, "/agenda/") {
+			agendaPages++
+		} else if p != "/" && p != "/robots.txt" && p != "/sitemap.xml" {
+			letterPages++
+		}
+	}
+	s.mu.Unlock()
+	// 30 pages without new content, plus those fetched while the first
+	// 30 pages were held for boilerplate learning, plus those in flight.
+	if letterPages > 150 || agendaPages > 150 {
+		t.Errorf("%d letter pages and %d calendar pages fetched: the traps did not end", letterPages, agendaPages)
+	}
+	if stats.TrapFamilies != 2 || stats.TrapCut == 0 {
+		t.Errorf("TrapFamilies %d TrapCut %d, want 2 families and some URLs cut", stats.TrapFamilies, stats.TrapCut)
+	}
+	var rules []string
+	for _, c := range stats.Cuts {
+		rules = append(rules, c.Rule+" "+strings.TrimPrefix(c.Key, strings.TrimPrefix(s.URL(""), "http://")))
+	}
+	slices.Sort(rules)
+	if want := []string{"trap-family /*", "trap-family /agenda/0/*"}; !slices.Equal(rules, want) {
+		t.Errorf("Cuts %q, want %q", rules, want)
+	}
+}
+
+// TestHostileDistinctSection: a section of 600 distinct articles, each
+// linking to the next (the shape of a trap, but with new content on
+// every page) is crawled whole; so is the demo site, with no family
+// stopped.
+func TestHostileDistinctSection(t *testing.T) {
+	const n = 600
+	syll := strings.Fields("ba be bi bo bu da de di do du fa fe fi fo la le li lo lu ma me mi mo mu na ne ni no nu ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo")
+	rng := rand.New(rand.NewPCG(1, 2))
+	word := func() string {
+		var b strings.Builder
+		for range 2 + rng.IntN(3) {
+			b.WriteString(syll[rng.IntN(len(syll))])
+		}
+		return b.String()
+	}
+	slugs := make([]string, n+1)
+	bodies := make([]string, n)
+	for i := range slugs {
+		slugs[i] = word() + "-" + word()
+	}
+	for i := range bodies {
+		var ws []string
+		for range 120 {
+			ws = append(ws, word())
+		}
+		bodies[i] = "Le ministre a rencontré les partenaires. " + strings.Join(ws, " ") + "."
+	}
+	bySlug := map[string]int{}
+	for i, sl := range slugs {
+		bySlug[sl] = i
+	}
+	s := newSite(t)
+	s.html("/", "Accueil", "Bienvenue sur le site de la mission.", "/fr/news/"+slugs[0])
+	s.HandleFunc("/fr/news/", func(w http.ResponseWriter, r *http.Request) {
+		i, ok := bySlug[strings.TrimPrefix(r.URL.Path, "/fr/news/")]
+		if !ok || i >= n {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, page("Article "+slugs[i], bodies[i], "/fr/news/"+slugs[i+1]))
+	})
+	st := openStore(t)
+	cfg := s.config()
+	cfg.MaxDepth = -1
+	cfg.Concurrency = 1 // a chain: one page at a time anyway
+	stats, _ := crawl(t, cfg, st)
+	t.Logf("%+v", stats)
+	if stats.TrapFamilies != 0 || stats.TrapCut != 0 || count(t, st) != n+1 {
+		t.Errorf("%d pages stored, want %d; TrapFamilies %d", count(t, st), n+1, stats.TrapFamilies)
+	}
+
+	ts := httptest.NewServer(demosite.New())
+	defer ts.Close()
+	dst := openStore(t)
+	dstats, _ := crawl(t, crawler.Config{Seeds: []string{ts.URL + "/"}, Timeout: 5 * time.Second, RetryBackoff: 10 * time.Millisecond}, dst)
+	t.Logf("demo site: %+v", dstats)
+	if dstats.TrapFamilies != 0 || dstats.TrapCut != 0 {
+		t.Errorf("demo site: a family stopped as a trap: %+v", dstats.Cuts)
+	}
+}
+
+// TestHostileCorporaNoTrap: real French sites nobody on the team wrote
+// (MISSIONSEARCH_CORPORA) have no family stopped as a trap.
+func TestHostileCorporaNoTrap(t *testing.T) {
+	dir := os.Getenv("MISSIONSEARCH_CORPORA")
+	if dir == "" {
+		t.Skip("MISSIONSEARCH_CORPORA is not set")
+	}
+	ts := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer ts.Close()
+	for _, corpus := range []string{"gimp-help-fr/index.html", "aptitude-doc-fr/index.html", "installation-guide-fr/index.html", "debian-handbook-fr/index.html", "wikinews-fr-100/index.html"} {
+		t.Run(path.Dir(corpus), func(t *testing.T) {
+			st := openStore(t)
+			cfg := crawler.Config{
+				Seeds:        []string{ts.URL + "/" + corpus},
+				Include:      []*regexp.Regexp{regexp.MustCompile("^" + regexp.QuoteMeta(ts.URL+"/"+path.Dir(corpus)+"/"))},
+				Concurrency:  4,
+				Timeout:      5 * time.Second,
+				RetryBackoff: 10 * time.Millisecond,
+			}
+			stats, _ := crawl(t, cfg, st)
+			t.Logf("%+v", stats)
+			if stats.TrapFamilies != 0 || stats.TrapCut != 0 {
+				t.Errorf("a family stopped as a trap: %+v", stats.Cuts)
+			}
+		})
 	}
 }

@@ -138,7 +138,7 @@ func (c *Crawler) enqueue(raw string, base *url.URL, t task, urgent bool) bool {
 		c.cut(cutPattern, pattern(u), 1)
 		return false
 	}
-	c.front.push(task{kind: taskPage, url: n, depth: depth, hops: t.hops, sitemap: t.sitemap}, urgent)
+	c.front.push(task{kind: taskPage, url: n, depth: depth, hops: t.hops, sitemap: t.sitemap, from: t.from}, urgent)
 	return true
 }
 

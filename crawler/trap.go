@@ -43,6 +43,9 @@ func family(u *url.URL) string {
 	p := digitRun.ReplaceAllString(u.EscapedPath(), "0")
 	trail := strings.HasSuffix(p, "/") && p != "/"
 	p = strings.TrimSuffix(p, "/")
+	if p == "" {
+		return u.Host + "/" // the home page
+	}
 	if i := strings.LastIndexByte(p, '/'); i >= 0 {
 		p = p[:i+1] + "*"
 	}
