@@ -32,6 +32,8 @@ const (
 	DefaultRetryBackoff     = 500 * time.Millisecond
 	DefaultMaxRetryAfter    = 30 * time.Second
 	DefaultMaxPerPattern    = 1000
+	DefaultMaxLinksPerPage  = 5000
+	DefaultTrapPages        = 30
 	DefaultBoilerplatePages = 30
 )
 
@@ -125,8 +127,21 @@ type Config struct {
 	// MaxPerPattern caps the URLs crawled per pattern, the URL with digit
 	// runs and query values abstracted (/fr/calendar?month=0): a defence
 	// against crawler traps (0 means DefaultMaxPerPattern, negative means
-	// no limit).
+	// no limit). URLs listed in a sitemap are exempt and not counted. The
+	// URLs it drops are reported in Stats.PatternCut and Stats.Cuts.
 	MaxPerPattern int
+	// MaxLinksPerPage caps the followable (in-scope, non-trap) links kept
+	// from one page, in document order (0 means DefaultMaxLinksPerPage,
+	// negative means no limit). The links it drops are reported in
+	// Stats.LinksCut and Stats.Cuts.
+	MaxLinksPerPage int
+	// TrapPages is the number of pages without new content (empty, or
+	// near-identical to the last pages of their URL family) after which a
+	// URL family that yields more of them than of pages with new content
+	// is no longer expanded (see the package documentation; 0 means
+	// DefaultTrapPages, negative disables the rule). The URLs it drops are
+	// reported in Stats.TrapCut and Stats.Cuts.
+	TrapPages int
 	// BoilerplatePages is the number of first HTML pages the boilerplate
 	// is learned from (see the package documentation; 0 means
 	// DefaultBoilerplatePages, negative disables learning).
@@ -163,11 +178,50 @@ type Stats struct {
 	Errors int
 	// Gone counts stored pages found gone (404, 410, redirected, noindex).
 	Gone int
+	// HostsUnavailable counts hosts left uncrawled in this run because
+	// their robots.txt answered 429 or 5xx or could not be fetched or
+	// read (each also counts in Errors; Run then returns an error
+	// wrapping ErrHostsUnavailable).
+	HostsUnavailable int
+	// PatternCut counts URLs not crawled because their pattern had spent
+	// its MaxPerPattern budget.
+	PatternCut int
+	// LinksCut counts links not followed because their page had more
+	// than MaxLinksPerPage followable links; LinksCutPages counts those
+	// pages.
+	LinksCut, LinksCutPages int
+	// TrapCut counts URLs not crawled because their URL family was
+	// stopped as a trap; TrapFamilies counts those families.
+	TrapCut, TrapFamilies int
+	// Cuts details the budgets that cut, one entry per pattern or page,
+	// the largest first. Only the Stats returned by Run (and given to the
+	// last Progress call) have it.
+	Cuts []Cut
 	// Queued is the number of URLs waiting in the frontier.
 	Queued int
 	// Elapsed is the time since Run started.
 	Elapsed time.Duration
 }
+
+// Cut is one budget that left URLs out of a crawl.
+type Cut struct {
+	// Rule is the budget: "max-per-pattern", "max-links-per-page" or
+	// "trap-family".
+	Rule string
+	// Key is what it cut: the URL pattern (host and path with digit runs
+	// as 0, query keys), the page URL, or the URL family (a pattern whose
+	// last path segment is "*").
+	Key string
+	// Dropped is the number of URLs or links left out.
+	Dropped int
+}
+
+// Rules of Cut.
+const (
+	cutPattern = "max-per-pattern"
+	cutLinks   = "max-links-per-page"
+	cutTrap    = "trap-family"
+)
 
 // Crawler crawls one site configuration once. Create it with New and call
 // Run once; Changed is valid after Run.
@@ -187,6 +241,7 @@ type Crawler struct {
 	started  atomic.Bool
 	begin    time.Time
 	front    *frontier
+	traps    *traps
 	learn    *learner
 	abort    context.CancelCauseFunc // set by Run: stops the crawl with a cause
 	sitemaps atomic.Int64            // sitemap files queued (see maxSitemaps)
@@ -194,11 +249,13 @@ type Crawler struct {
 	hostMu sync.Mutex
 	hosts  map[string]*host
 
-	mu      sync.Mutex
-	stats   Stats
-	updated map[string]bool // page IDs stored in this run
-	gone    map[string]bool // page IDs found gone in this run
-	runHash map[string]string
+	mu          sync.Mutex
+	stats       Stats
+	unavailable map[string]string // host → why its robots.txt could not be had
+	cuts        map[[2]string]int // {rule, key} → URLs dropped
+	updated     map[string]bool   // page IDs stored in this run
+	gone        map[string]bool   // page IDs found gone in this run
+	runHash     map[string]string
 	// dupBest is, per content hash found under several URLs in this run,
 	// the preferred URL among those skipped as duplicates, with its page
 	// (see settleDuplicates).
@@ -228,6 +285,9 @@ func New(cfg Config, st Store) (*Crawler, error) {
 		gone:       map[string]bool{},
 		runHash:    map[string]string{},
 		dupBest:    map[string]duplicate{},
+
+		unavailable: map[string]string{},
+		cuts:        map[[2]string]int{},
 	}
 	c.hashes, _ = st.(HashFinder)
 	for _, s := range cfg.Seeds {
@@ -257,6 +317,7 @@ func New(cfg Config, st Store) (*Crawler, error) {
 	c.client = c.newClient()
 	c.learn = newLearner(cfg.BoilerplatePages)
 	c.front = newFrontier(cfg.MaxPages, cfg.MaxPerPattern)
+	c.traps = newTraps(cfg.TrapPages)
 	return c, nil
 }
 
@@ -289,6 +350,12 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.MaxPerPattern == 0 {
 		cfg.MaxPerPattern = DefaultMaxPerPattern
+	}
+	if cfg.MaxLinksPerPage == 0 {
+		cfg.MaxLinksPerPage = DefaultMaxLinksPerPage
+	}
+	if cfg.TrapPages == 0 {
+		cfg.TrapPages = DefaultTrapPages
 	}
 	if cfg.BoilerplatePages == 0 {
 		cfg.BoilerplatePages = DefaultBoilerplatePages
@@ -375,18 +442,92 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	close(progressStop)
 	<-progressDone
 	stats := c.snapshot()
+	stats.Cuts = c.reportCuts()
 	if c.cfg.Progress != nil {
 		c.cfg.Progress(stats)
 	}
 	c.log.Info("crawl done", "fetched", stats.Fetched, "stored", stats.Stored, "unchanged", stats.Unchanged,
-		"skipped", stats.Skipped, "errors", stats.Errors, "gone", stats.Gone, "elapsed", stats.Elapsed)
+		"skipped", stats.Skipped, "errors", stats.Errors, "gone", stats.Gone,
+		"pattern_cut", stats.PatternCut, "links_cut", stats.LinksCut, "trap_cut", stats.TrapCut, "hosts_unavailable", stats.HostsUnavailable, "elapsed", stats.Elapsed)
 	if err := parent.Err(); err != nil {
 		return stats, err
 	}
 	if err := context.Cause(ctx); err != nil {
 		return stats, err
 	}
-	return stats, nil
+	return stats, c.unavailableErr()
+}
+
+// ErrHostsUnavailable is wrapped by the error Run returns, after a crawl
+// that otherwise ran to its end, when hosts were left uncrawled because
+// their robots.txt was unavailable (429, 5xx, network error: RFC 9309's
+// "do not crawl now"). The pages of the other hosts are stored as usual.
+var ErrHostsUnavailable = errors.New("robots.txt unavailable: hosts not crawled")
+
+// unavailableErr returns the error of the hosts whose robots.txt was
+// unavailable, or nil.
+func (c *Crawler) unavailableErr() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.unavailable) == 0 {
+		return nil
+	}
+	var parts []string
+	for h, why := range c.unavailable {
+		parts = append(parts, h+" ("+why+")")
+	}
+	slices.Sort(parts)
+	return fmt.Errorf("crawler: %w: %s", ErrHostsUnavailable, strings.Join(parts, "; "))
+}
+
+// cut records that rule left n URLs of key out of the crawl. The first cut
+// of a key is logged at Info; reportCuts logs the totals.
+func (c *Crawler) cut(rule, key string, n int) {
+	c.mu.Lock()
+	k := [2]string{rule, key}
+	first := c.cuts[k] == 0
+	c.cuts[k] += n
+	switch rule {
+	case cutPattern:
+		c.stats.PatternCut += n
+	case cutLinks:
+		c.stats.LinksCut += n
+		c.stats.LinksCutPages++
+	case cutTrap:
+		c.stats.TrapCut += n
+	}
+	c.mu.Unlock()
+	if first && rule == cutPattern {
+		c.log.Info("crawl budget: dropping further URLs of this pattern", "rule", rule, "pattern", key, "limit", c.cfg.MaxPerPattern)
+	}
+}
+
+// reportCuts logs one Warn line per cut rule and key with the number of
+// URLs dropped, and returns them, the largest first.
+func (c *Crawler) reportCuts() []Cut {
+	c.mu.Lock()
+	var out []Cut
+	for k, n := range c.cuts {
+		out = append(out, Cut{Rule: k[0], Key: k[1], Dropped: n})
+	}
+	c.mu.Unlock()
+	slices.SortFunc(out, func(a, b Cut) int {
+		if a.Dropped != b.Dropped {
+			return b.Dropped - a.Dropped
+		}
+		return strings.Compare(a.Rule+" "+a.Key, b.Rule+" "+b.Key)
+	})
+	for _, ct := range out {
+		switch ct.Rule {
+		case cutPattern:
+			c.log.Warn("crawl budget cut URLs of a pattern", "rule", ct.Rule, "pattern", ct.Key, "dropped", ct.Dropped, "limit", c.cfg.MaxPerPattern)
+		case cutLinks:
+			c.log.Warn("crawl budget cut the links of a page", "rule", ct.Rule, "url", ct.Key, "dropped", ct.Dropped, "limit", c.cfg.MaxLinksPerPage)
+		case cutTrap:
+			c.log.Warn("trap: URL family no longer expanded", "rule", ct.Rule, "family", ct.Key, "dropped", ct.Dropped)
+		}
+	}
+	return out
 }
 
 // Changed returns the IDs of the pages stored (new or changed) and of the

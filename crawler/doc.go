@@ -2,12 +2,15 @@
 // missionsearch.Page records in a crawl store.
 //
 // It owns everything about fetching: robots.txt (Disallow/Allow for its
-// user agent, Crawl-delay, Sitemap lines), sitemaps and sitemap indexes
+// user agent, Crawl-delay, Sitemap lines; RFC 9309: the first 500 KiB are
+// applied, a 4xx means no rules, and a 429, 5xx or network error leaves
+// the host uncrawled in this run and makes Run fail), sitemaps and sitemap indexes
 // (gzip too), scope (the seed hosts plus Config.AllowedHosts, Include and
 // Exclude regexps), URL normalisation (extract.NormalizeURL), canonical
 // URLs, redirects followed by hand, per-host politeness, retries with
 // exponential backoff, 429 Retry-After, conditional GET (ETag and
-// Last-Modified), body caps, trap defences (depth, query shape, calendar
+// Last-Modified), body caps, Content-Encoding gzip and deflate (any other
+// coding is refused, never stored), trap defences (depth, query shape, calendar
 // parameters, pages per URL pattern), duplicate content, and a refusal to
 // connect to private or loopback addresses other than the seed hosts'.
 // Turning one HTML document into a Page is crawler/extract's job.

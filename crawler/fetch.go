@@ -2,7 +2,10 @@ package crawler
 
 import (
 	"bufio"
+	"bytes"
+	"compress/flate"
 	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +20,10 @@ import (
 
 	"github.com/temoto/robotstxt"
 )
+
+// MaxRobotsBytes is how much of a robots.txt file is parsed (RFC 9309
+// asks for at least 500 KiB); the rest of a larger file is ignored.
+const MaxRobotsBytes = 500 << 10
 
 // host is the per-host state: robots.txt rules and politeness.
 type host struct {
@@ -102,28 +109,63 @@ func (c *Crawler) allowed(ctx context.Context, h *host, u *url.URL) bool {
 	return h.robots.Test(p)
 }
 
-// loadRobots fetches and parses h's robots.txt. A 4xx means no rules; a
-// 5xx or an unreachable server means nothing may be fetched (Google's
-// rules), as does a cancelled crawl. Crawl-delay raises h's delay.
+// loadRobots fetches and parses h's robots.txt as RFC 9309 says:
+//   - 2xx: the first MaxRobotsBytes (500 KiB) are parsed and applied, a
+//     larger file included (the rest is ignored, a cut last line too);
+//   - a 4xx other than 429, or more than 5 redirects: no rules;
+//   - 429, 5xx, a network error or an undecodable body, after the
+//     fetch's retries: the host is unavailable, and nothing of it is
+//     crawled in this run (see hostUnavailable);
+//   - a host the default client refuses to dial (a private address) is
+//     not crawled either, by rule rather than as an error;
+//   - redirects are followed up to 5 hops, to any http(s) host.
+//
+// A cancelled crawl fetches nothing more either. Crawl-delay raises h's
+// delay.
 func (c *Crawler) loadRobots(ctx context.Context, h *host) {
 	ru := h.base + "/robots.txt"
 	start := time.Now()
-	resp, err := c.fetchFollow(ctx, ru, 512<<10)
-	if err != nil {
+	resp, err := c.fetchFollow(ctx, ru, readSpec{limit: MaxRobotsBytes, truncate: true}, true)
+	switch {
+	case ctx.Err() != nil:
 		h.deny = true
-		if ctx.Err() == nil {
-			c.log.Warn("robots.txt unreachable: not crawling the host", "url", ru, "err", err)
+		return
+	case errors.Is(err, errTooManyRedirects):
+		c.log.Warn("robots.txt: more than 5 redirects: crawling the host without rules", "url", ru)
+		return
+	case errors.Is(err, errPrivate):
+		// Our own rule, not the host's state: its pages count as skipped.
+		h.deny = true
+		c.log.Warn("not crawling a host with a private or loopback address", "host", h.name)
+		return
+	case err != nil:
+		c.hostUnavailable(h, ru, err.Error())
+		return
+	case resp.bodyErr != nil:
+		c.hostUnavailable(h, ru, resp.bodyErr.Error())
+		return
+	case resp.status == http.StatusTooManyRequests || resp.status >= 500:
+		c.hostUnavailable(h, ru, fmt.Sprintf("status %d", resp.status))
+		return
+	case resp.status >= 400:
+		c.log.Info("no robots.txt: crawling the host without rules", "url", ru, "status", resp.status)
+		return
+	case resp.status < 200 || resp.status > 299:
+		c.hostUnavailable(h, ru, fmt.Sprintf("unexpected status %d", resp.status))
+		return
+	}
+	body := resp.body
+	if resp.truncated {
+		// A rule cut in its middle would mean another rule.
+		if i := bytes.LastIndexByte(body, '\n'); i >= 0 {
+			body = body[:i+1]
 		}
-		return
+		c.log.Warn("robots.txt over the parsing limit: applying its first part", "url", ru, "limit_bytes", MaxRobotsBytes)
 	}
-	data, err := robotstxt.FromStatusAndBytes(resp.status, resp.body)
+	data, err := robotstxt.FromBytes(lenientRobots(body))
 	if err != nil {
-		c.log.Warn("robots.txt unreadable: crawling the host without rules", "url", ru, "status", resp.status, "err", err)
-		return
-	}
-	if resp.status >= 500 {
-		h.deny = true
-		c.log.Warn("robots.txt answers a server error: not crawling the host", "url", ru, "status", resp.status)
+		// Never crawl everything because the file could not be read.
+		c.hostUnavailable(h, ru, "unreadable: "+strings.TrimSpace(err.Error()))
 		return
 	}
 	h.sitemaps = data.Sitemaps
@@ -143,6 +185,54 @@ func (c *Crawler) loadRobots(ctx context.Context, h *host) {
 	}
 }
 
+// hostUnavailable records that h's robots.txt at ru could not be had (why
+// says how): nothing of h is fetched in this run, the host counts as one
+// error in Stats.Errors and Stats.HostsUnavailable, and Run returns an
+// error wrapping ErrHostsUnavailable.
+func (c *Crawler) hostUnavailable(h *host, ru, why string) {
+	h.deny = true
+	c.mu.Lock()
+	c.stats.Errors++
+	c.stats.HostsUnavailable++
+	c.unavailable[h.name] = why
+	c.mu.Unlock()
+	c.log.Error("robots.txt unavailable: not crawling the host in this run", "host", h.name, "url", ru, "reason", why)
+}
+
+// lenientRobots drops the lines the robots.txt parser would reject the
+// whole file for (RFC 9309 asks parsers to skip what they cannot read):
+// rules before the first User-agent line and Crawl-delay lines without a
+// number.
+func lenientRobots(data []byte) []byte {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	var out bytes.Buffer
+	out.Grow(len(data))
+	agent := false
+	for line := range bytes.Lines(data) {
+		text := line
+		if i := bytes.IndexByte(text, '#'); i >= 0 {
+			text = text[:i]
+		}
+		key, val, ok := bytes.Cut(text, []byte(":"))
+		if ok {
+			switch strings.ToLower(string(bytes.TrimSpace(key))) {
+			case "user-agent", "useragent", "user agent":
+				agent = true
+			case "allow", "disallow":
+				if !agent {
+					continue
+				}
+			case "crawl-delay", "crawldelay", "crawl delay":
+				if _, err := strconv.ParseFloat(string(bytes.TrimSpace(val)), 64); err != nil || !agent {
+					continue
+				}
+			}
+		}
+		out.Write(line)
+	}
+	return out.Bytes()
+}
+
 // response is a fetched response with its body read (or not).
 type response struct {
 	status      int
@@ -150,21 +240,39 @@ type response struct {
 	contentType string // media type, lower case, without parameters
 	body        []byte // nil when not read
 	tooBig      bool   // the body exceeded the limit and was not kept
+	truncated   bool   // the body exceeded the limit and its first limit bytes were kept
+	// bodyErr says why a 2xx body could not be decoded (an unsupported or
+	// corrupt Content-Encoding); body is nil then.
+	bodyErr error
+}
+
+// readSpec says which 2xx bodies fetch reads and how much of them.
+type readSpec struct {
+	limit    int64             // bytes of decoded body kept at most
+	truncate bool              // keep the first limit bytes of a larger body instead of none
+	want     func(string) bool // nil: any content type; else the media types read
 }
 
 // errTooManyRedirects ends a redirect chain of robots.txt or a sitemap.
 var errTooManyRedirects = errors.New("too many redirects")
 
-// fetchFollow GETs rawURL, following up to 5 redirects within host scope,
-// and reads any body up to limit bytes. It is for robots.txt and sitemaps.
-func (c *Crawler) fetchFollow(ctx context.Context, rawURL string, limit int64) (*response, error) {
+// maxFollow is the number of redirects fetchFollow follows (RFC 9309
+// asks for at least 5 for robots.txt).
+const maxFollow = 5
+
+// fetchFollow GETs rawURL, following up to 5 redirects, and reads any body
+// as rs says. It is for robots.txt and sitemaps. Redirects stay within
+// host scope unless anyHost (robots.txt, which RFC 9309 lets redirect
+// across hosts; the default client still refuses private addresses of
+// hosts other than the seeds').
+func (c *Crawler) fetchFollow(ctx context.Context, rawURL string, rs readSpec, anyHost bool) (*response, error) {
 	cur := rawURL
-	for range 5 {
+	for range maxFollow + 1 {
 		u, err := url.Parse(cur)
 		if err != nil {
 			return nil, err
 		}
-		resp, err := c.fetch(ctx, c.host(u), cur, nil, limit, nil)
+		resp, err := c.fetch(ctx, c.host(u), cur, nil, rs)
 		if err != nil {
 			return nil, err
 		}
@@ -172,9 +280,13 @@ func (c *Crawler) fetchFollow(ctx context.Context, rawURL string, limit int64) (
 			return resp, nil
 		}
 		loc, err := u.Parse(resp.header.Get("Location"))
-		if err != nil || !c.inHostScope(loc) {
-			return nil, fmt.Errorf("redirect out of scope to %q", resp.header.Get("Location"))
+		if err != nil || resp.header.Get("Location") == "" {
+			return nil, fmt.Errorf("redirect from %s to a bad location %q", cur, resp.header.Get("Location"))
 		}
+		if anyHost && loc.Scheme != "http" && loc.Scheme != "https" || !anyHost && !c.inHostScope(loc) {
+			return nil, fmt.Errorf("redirect from %s out of scope to %q", cur, resp.header.Get("Location"))
+		}
+		loc.Fragment = ""
 		cur = loc.String()
 	}
 	return nil, errTooManyRedirects
@@ -190,16 +302,16 @@ func isRedirect(status int) bool {
 }
 
 // fetch GETs rawURL once through h's politeness, retrying 5xx, 429 and
-// network failures, and returns the final response. It reads the body up
-// to limit bytes when the status is 2xx and want (nil: any) accepts the
-// content type. It fails only when no response came at all.
-func (c *Crawler) fetch(ctx context.Context, h *host, rawURL string, hdr http.Header, limit int64, want func(string) bool) (*response, error) {
+// network failures, and returns the final response. It reads the body as
+// rs says when the status is 2xx. It fails only when no response came at
+// all.
+func (c *Crawler) fetch(ctx context.Context, h *host, rawURL string, hdr http.Header, rs readSpec) (*response, error) {
 	var lastErr error
 	for attempt := 0; ; attempt++ {
 		if err := h.wait(ctx); err != nil {
 			return nil, err
 		}
-		resp, retryAfter, err := c.attempt(ctx, rawURL, hdr, limit, want)
+		resp, retryAfter, err := c.attempt(ctx, rawURL, hdr, rs)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -244,7 +356,7 @@ func retryable(status int) bool {
 }
 
 // attempt sends one GET bounded by the crawl's Timeout, body included.
-func (c *Crawler) attempt(ctx context.Context, rawURL string, hdr http.Header, limit int64, want func(string) bool) (*response, time.Duration, error) {
+func (c *Crawler) attempt(ctx context.Context, rawURL string, hdr http.Header, rs readSpec) (*response, time.Duration, error) {
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, http.MethodGet, rawURL, nil)
@@ -278,28 +390,37 @@ func (c *Crawler) attempt(ctx context.Context, rawURL string, hdr http.Header, l
 		io.Copy(io.Discard, io.LimitReader(hr.Body, 64<<10)) // lets the connection be reused
 		return resp, retryAfter, nil
 	}
-	if want != nil && resp.contentType != "" && !want(resp.contentType) {
+	if rs.want != nil && resp.contentType != "" && !rs.want(resp.contentType) {
 		return resp, 0, nil // not read: the transport closes the connection
 	}
-	if hr.ContentLength > limit {
+	limit := rs.limit
+	if hr.ContentLength > limit && !rs.truncate {
 		resp.tooBig = true
 		return resp, 0, nil
 	}
 	var r io.Reader = hr.Body
-	if !hr.Uncompressed && strings.EqualFold(hr.Header.Get("Content-Encoding"), "gzip") {
-		gz, err := gzip.NewReader(bufio.NewReader(hr.Body))
+	if !hr.Uncompressed {
+		dr, err := decodeBody(hr.Body, hr.Header.Values("Content-Encoding"))
 		if err != nil {
-			return nil, 0, fmt.Errorf("gzip body: %w", err)
+			resp.bodyErr = fmt.Errorf("%s: %w", rawURL, err)
+			return resp, 0, nil
 		}
-		r = gz
+		r = dr
 	}
 	body, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
+		if actx.Err() == nil && isDecodeError(err) {
+			resp.bodyErr = fmt.Errorf("%s: Content-Encoding %q: corrupt data: %w", rawURL, hr.Header.Get("Content-Encoding"), err)
+			return resp, 0, nil
+		}
 		return nil, 0, fmt.Errorf("read body: %w", err)
 	}
 	if int64(len(body)) > limit {
-		resp.tooBig = true
-		return resp, 0, nil
+		if !rs.truncate {
+			resp.tooBig = true
+			return resp, 0, nil
+		}
+		body, resp.truncated = body[:limit], true
 	}
 	resp.body = body
 	if resp.contentType == "" {
@@ -307,6 +428,64 @@ func (c *Crawler) attempt(ctx context.Context, rawURL string, hdr http.Header, l
 		resp.contentType = mt
 	}
 	return resp, 0, nil
+}
+
+// decodeBody undoes the Content-Encoding values of a response (applied in
+// the order listed, so undone last first): gzip (x-gzip) and deflate, which
+// servers send zlib-wrapped (RFC 9110) or raw (RFC 1951); identity is
+// nothing. Any other coding (br, zstd, compress, ...) is an error: the
+// crawler never stores bytes it cannot decode.
+func decodeBody(r io.Reader, values []string) (io.Reader, error) {
+	var codings []string
+	for _, v := range values {
+		for f := range strings.SplitSeq(v, ",") {
+			if f = strings.ToLower(strings.TrimSpace(f)); f != "" && f != "identity" {
+				codings = append(codings, f)
+			}
+		}
+	}
+	if len(codings) > 3 {
+		return nil, fmt.Errorf("Content-Encoding %q: more than 3 codings", strings.Join(values, ", "))
+	}
+	for i := len(codings) - 1; i >= 0; i-- {
+		switch codings[i] {
+		case "gzip", "x-gzip":
+			gz, err := gzip.NewReader(bufio.NewReader(r))
+			if err != nil {
+				return nil, fmt.Errorf("Content-Encoding gzip: corrupt data: %w", err)
+			}
+			r = gz
+		case "deflate":
+			br := bufio.NewReader(r)
+			if head, err := br.Peek(2); err == nil && isZlibHeader(head) {
+				zr, err := zlib.NewReader(br)
+				if err != nil {
+					return nil, fmt.Errorf("Content-Encoding deflate: corrupt zlib data: %w", err)
+				}
+				r = zr
+			} else {
+				r = flate.NewReader(br)
+			}
+		default:
+			return nil, fmt.Errorf("unsupported Content-Encoding %q (supported: gzip, deflate)", codings[i])
+		}
+	}
+	return r, nil
+}
+
+// isZlibHeader reports whether b starts a zlib stream (RFC 1950): method
+// 8 (deflate), a window of at most 32 KiB and a valid check value. A raw
+// deflate stream can start like one only by chance: 1 in about 500.
+func isZlibHeader(b []byte) bool {
+	return len(b) >= 2 && b[0]&0x0f == 8 && b[0]>>4 <= 7 && (uint16(b[0])<<8|uint16(b[1]))%31 == 0
+}
+
+// isDecodeError reports whether err comes from corrupt compressed data
+// rather than from the connection.
+func isDecodeError(err error) bool {
+	var ce flate.CorruptInputError
+	return errors.As(err, &ce) || errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) ||
+		errors.Is(err, zlib.ErrChecksum) || errors.Is(err, zlib.ErrHeader)
 }
 
 // parseRetryAfter reads a Retry-After value in seconds or as an HTTP

@@ -20,6 +20,13 @@ type task struct {
 	depth int    // links from a seed (pages) or sitemap nesting (sitemaps)
 	hops  int    // redirects followed to reach url
 	seed  bool   // a Config.Seeds URL: fetched without validators
+	// sitemap is set for a URL listed in a sitemap (or a redirect from
+	// one): exempt from the per-pattern budget and the trap families.
+	sitemap bool
+	// from is the URL family of the page that linked to url ("" for
+	// seeds and sitemap URLs): a page of its own family is judged by the
+	// trap rule.
+	from string
 }
 
 // frontier is the crawl's queue and its memory of URLs already seen. It

@@ -43,6 +43,10 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 	if err != nil {
 		return
 	}
+	if t.from != "" && t.from == family(u) && c.traps.stopped(t.from) {
+		c.cut(cutTrap, t.from, 1) // queued before its family was stopped
+		return
+	}
 	h := c.host(u)
 	if !c.allowed(ctx, h, u) {
 		if ctx.Err() == nil {
@@ -74,7 +78,7 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 			hdr.Set("If-Modified-Since", prev.LastModified)
 		}
 	}
-	resp, err := c.fetch(ctx, h, t.url, hdr, c.cfg.MaxBodyBytes, isHTML)
+	resp, err := c.fetch(ctx, h, t.url, hdr, readSpec{limit: c.cfg.MaxBodyBytes, want: isHTML})
 	if err != nil {
 		if ctx.Err() == nil {
 			c.count(func(s *Stats) { s.Errors++ })
@@ -102,7 +106,7 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 		c.count(func(s *Stats) { s.Unchanged++ })
 		// The page is as it was: so are its links, which a crawl stopped
 		// after storing it may never have fetched.
-		c.followLinks(prev.Links, t.depth+1)
+		c.followLinks(prev.Links, t.depth+1, family(u))
 	case resp.status == http.StatusNotFound || resp.status == http.StatusGone:
 		if !hasPrev || prev.Gone {
 			c.count(func(s *Stats) { s.Skipped++ })
@@ -113,6 +117,10 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 		c.log.Info("gone", "url", t.url, "status", resp.status)
 	case resp.status >= 200 && resp.status <= 299:
 		switch {
+		case resp.bodyErr != nil:
+			// Never stored: the bytes are not the page.
+			c.count(func(s *Stats) { s.Errors++ })
+			c.log.Warn("page refused: body not decodable", "url", t.url, "err", resp.bodyErr)
 		case !isHTML(resp.contentType):
 			p.st.Links = []string{} // known to have none: a 304 next time queues nothing
 			c.skip(ctx, p, "not HTML", "content_type", resp.contentType)
@@ -211,7 +219,7 @@ func (c *Crawler) redirected(ctx context.Context, p *pageFetch) {
 	default:
 		// A target already seen was or will be crawled on its own; that is
 		// also how a loop ends.
-		c.enqueue(target, nil, p.t.depth, p.t.hops+1, true)
+		c.enqueue(target, nil, task{depth: p.t.depth, hops: p.t.hops + 1, sitemap: p.t.sitemap, from: p.t.from}, true)
 	}
 }
 
@@ -300,7 +308,8 @@ func (c *Crawler) resolveCanonical(p *pageFetch, res *extract.Result) {
 // follow queues the links of a page unless it asks not to, and keeps
 // those it queues (or would queue, but for this crawl's depth, seen set
 // and pattern budgets) in p.st.Links, so that every state stored for p
-// records them for the next crawl's 304.
+// records them for the next crawl's 304. Only the first MaxLinksPerPage
+// followable links of a page are kept; the others are counted as cut.
 func (c *Crawler) follow(p *pageFetch, res *extract.Result) {
 	if p.followed {
 		return
@@ -310,12 +319,21 @@ func (c *Crawler) follow(p *pageFetch, res *extract.Result) {
 	if res.NoFollow || robotsTag(p.resp.header, "nofollow") {
 		return
 	}
+	dropped := 0
 	for _, l := range res.Links {
-		if c.followable(l) {
-			p.st.Links = append(p.st.Links, l)
+		if !c.followable(l) {
+			continue
 		}
+		if max := c.cfg.MaxLinksPerPage; max > 0 && len(p.st.Links) >= max {
+			dropped++
+			continue
+		}
+		p.st.Links = append(p.st.Links, l)
 	}
-	c.followLinks(p.st.Links, p.t.depth+1)
+	if dropped > 0 {
+		c.cut(cutLinks, p.t.url, dropped)
+	}
+	c.followLinks(p.st.Links, p.t.depth+1, family(p.u))
 }
 
 // followable reports whether l, a normalised link of a page, may be
@@ -335,10 +353,11 @@ func (c *Crawler) followable(l string) bool {
 
 // followLinks queues links, the followable links of one page, as pages at
 // depth (see enqueue): the same for a page fetched and for a page that
-// answered 304, whose links come from its stored state.
-func (c *Crawler) followLinks(links []string, depth int) {
+// answered 304, whose links come from its stored state. from is the
+// page's URL family (see the trap rule).
+func (c *Crawler) followLinks(links []string, depth int, from string) {
 	for _, l := range links {
-		c.enqueue(l, nil, depth, 0, false)
+		c.enqueue(l, nil, task{depth: depth, from: from}, false)
 	}
 }
 
@@ -371,6 +390,10 @@ func (c *Crawler) process(ctx context.Context, p *pageFetch, bp func(string) boo
 	}
 	c.resolveCanonical(p, res)
 	c.follow(p, res)
+	if fam, stops := c.traps.judge(p.t, p.u, res.Page.Body); stops {
+		c.count(func(s *Stats) { s.TrapFamilies++ })
+		c.log.Warn("trap: URL family yields pages without new content: no longer expanded", "family", fam, "url", p.t.url, "pages", c.cfg.TrapPages)
+	}
 	if res.NoIndex || robotsTag(p.resp.header, "noindex") {
 		if p.hasPrev && !p.prev.Gone && p.prev.ContentHash != "" {
 			c.markStateGone(ctx, p)

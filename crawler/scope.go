@@ -105,9 +105,13 @@ func pattern(u *url.URL) string {
 }
 
 // enqueue normalises raw (relative to base when not nil) and queues it
-// as a page at depth unless it is out of scope, a trap, too deep, already
-// seen or over its pattern's budget. It reports whether it queued it.
-func (c *Crawler) enqueue(raw string, base *url.URL, depth, hops int, urgent bool) bool {
+// as a page at t's depth, with t's hops, sitemap origin and linking
+// family, unless it is out of scope, a trap, too deep, already seen, over
+// its pattern's budget, or of the linking page's family when that family
+// is stopped as a trap. URLs listed in a sitemap are exempt from the pattern budget:
+// the site declares them. It reports whether it queued it.
+func (c *Crawler) enqueue(raw string, base *url.URL, t task, urgent bool) bool {
+	depth := t.depth
 	n, err := extract.NormalizeURL(raw, base)
 	if err != nil {
 		return false
@@ -126,11 +130,15 @@ func (c *Crawler) enqueue(raw string, base *url.URL, depth, hops int, urgent boo
 	if !c.front.claim(n) {
 		return false
 	}
-	if !c.front.admitPattern(pattern(u)) {
-		c.log.Debug("not crawling: too many URLs of this pattern", "url", n, "pattern", pattern(u))
+	if t.from != "" && t.from == family(u) && c.traps.stopped(t.from) {
+		c.cut(cutTrap, t.from, 1)
 		return false
 	}
-	c.front.push(task{kind: taskPage, url: n, depth: depth, hops: hops}, urgent)
+	if !t.sitemap && !c.front.admitPattern(pattern(u)) {
+		c.cut(cutPattern, pattern(u), 1)
+		return false
+	}
+	c.front.push(task{kind: taskPage, url: n, depth: depth, hops: t.hops, sitemap: t.sitemap, from: t.from}, urgent)
 	return true
 }
 

@@ -49,7 +49,8 @@ type sitemapLoc struct {
 }
 
 // crawlSitemap fetches a sitemap (gzip or not) and queues its page URLs as
-// seeds (depth 0) and its child sitemaps. A missing or broken sitemap is
+// seeds (depth 0, exempt from the per-pattern budget) and its child
+// sitemaps. A missing or broken sitemap is
 // logged and ignored.
 func (c *Crawler) crawlSitemap(ctx context.Context, t task) {
 	u, err := url.Parse(t.url)
@@ -60,11 +61,15 @@ func (c *Crawler) crawlSitemap(ctx context.Context, t task) {
 		c.log.Debug("sitemap disallowed by robots.txt", "url", t.url)
 		return
 	}
-	resp, err := c.fetchFollow(ctx, t.url, maxSitemapBytes)
+	resp, err := c.fetchFollow(ctx, t.url, readSpec{limit: maxSitemapBytes}, false)
 	if err != nil {
 		if ctx.Err() == nil {
 			c.log.Warn("sitemap fetch failed", "url", t.url, "err", err)
 		}
+		return
+	}
+	if resp.bodyErr != nil {
+		c.log.Warn("sitemap: body not decodable", "url", t.url, "err", resp.bodyErr)
 		return
 	}
 	if resp.status != 200 || resp.body == nil {
@@ -88,7 +93,7 @@ func (c *Crawler) crawlSitemap(ctx context.Context, t task) {
 	}
 	n := 0
 	for _, p := range doc.URLs {
-		if c.enqueue(strings.TrimSpace(p.Loc), u, 0, 0, false) {
+		if c.enqueue(strings.TrimSpace(p.Loc), u, task{sitemap: true}, false) {
 			n++
 		}
 	}
