@@ -13,6 +13,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
 	"github.com/blevesearch/bleve/v2/analysis/token/edgengram"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/token/unicodenorm"
 	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 	"golang.org/x/text/runes"
@@ -33,23 +35,41 @@ const (
 	// FoldedStopFilterName drops the French stop words once more after
 	// folding, so that "a" (from "à") and "ete" are dropped like "à" and "été".
 	FoldedStopFilterName = "missionsearch_stop_fr_folded"
+	// TruncateFilterName is the token filter that cuts every token to its
+	// first MaxTokenRunes characters. Each analyzer applies it first, right
+	// after the tokenizer, so that no stemmer or normaliser ever sees a
+	// longer token: bleve's French stemmer is quadratic in the length of a
+	// run of one letter (a 300 KB token took 8 s, a 3 MB one minutes, with
+	// the index lock held).
+	TruncateFilterName = "missionsearch_truncate"
 
-	// AnalyzerFrench is the French analyzer: unicode tokenizer, lower case,
-	// elision (' and ’), French stop words, folding, light stemmer.
+	// AnalyzerFrench is the French analyzer: unicode tokenizer, truncation,
+	// lower case, elision (' and ’), French stop words, folding, light
+	// stemmer.
 	AnalyzerFrench = "missionsearch_fr"
-	// AnalyzerEnglish and AnalyzerArabic are bleve's own analyzers.
-	AnalyzerEnglish = en.AnalyzerName
-	AnalyzerArabic  = ar.AnalyzerName
+	// AnalyzerEnglish is bleve's English analyzer (possessive 's, lower
+	// case, English stop words, Porter stemmer) after truncation.
+	AnalyzerEnglish = "missionsearch_en"
+	// AnalyzerArabic is bleve's Arabic analyzer (lower case, NFKC, Arabic
+	// stop words, Arabic normalisation and stemmer) after truncation.
+	AnalyzerArabic = "missionsearch_ar"
 	// AnalyzerFold lower-cases, strips elided articles and folds accents but
 	// neither stems nor drops stop words: exact titles, vocabulary, and the
-	// query side of suggestions.
+	// query side of suggestions. It truncates tokens too.
 	AnalyzerFold = "missionsearch_fold"
 	// AnalyzerSuggest is AnalyzerFold followed by edge n-grams (1 to 20
 	// runes): the index side of as-you-type suggestions.
 	AnalyzerSuggest = "missionsearch_suggest"
 
 	edgeNgramFilterName = "missionsearch_edge_1_20"
+	nfkcFilterName      = "missionsearch_nfkc"
 )
+
+// MaxTokenRunes is the longest token the analyzers give, in characters: a
+// longer word is indexed, and searched, as its first MaxTokenRunes
+// characters, unstemmed. No word of the mission sites' languages comes
+// near it; only URLs, hashes and junk do.
+const MaxTokenRunes = 64
 
 // indexAnalyzers maps each text analyzer (AnalyzerFor) to the analyzer of
 // the indexed title and body fields in its language: the same tokens with
@@ -173,6 +193,29 @@ func foldByChain(term string) string {
 	return out
 }
 
+// truncateFilter is the analysis.TokenFilter behind TruncateFilterName.
+// It reads at most 4·MaxTokenRunes bytes of a token and slices the term in
+// place, so a megabyte token costs nothing.
+type truncateFilter struct{}
+
+func (truncateFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for _, tok := range input {
+		if len(tok.Term) <= MaxTokenRunes {
+			continue
+		}
+		n := 0
+		for i := 0; i < len(tok.Term); n++ {
+			if n == MaxTokenRunes {
+				tok.Term = tok.Term[:i]
+				break
+			}
+			_, size := utf8.DecodeRune(tok.Term[i:])
+			i += size
+		}
+	}
+	return input
+}
+
 // foldFilter is the analysis.TokenFilter behind FoldFilterName.
 type foldFilter struct{}
 
@@ -218,6 +261,8 @@ func init() {
 	}
 	must(registry.RegisterTokenFilter(FoldFilterName,
 		func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) { return foldFilter{}, nil }))
+	must(registry.RegisterTokenFilter(TruncateFilterName,
+		func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) { return truncateFilter{}, nil }))
 	for inner, name := range indexAnalyzers {
 		must(registry.RegisterAnalyzer(name, func(_ map[string]any, c *registry.Cache) (analysis.Analyzer, error) {
 			a, err := c.AnalyzerNamed(inner)
@@ -245,13 +290,21 @@ func addAnalyzers(im interface {
 	}); err != nil {
 		return err
 	}
+	if err := im.AddCustomTokenFilter(nfkcFilterName, map[string]any{
+		"type": unicodenorm.Name, "form": unicodenorm.NFKC,
+	}); err != nil {
+		return err
+	}
 	analyzers := []struct {
 		name    string
 		filters []string
 	}{
-		{AnalyzerFrench, []string{lowercase.Name, fr.ElisionName, fr.StopName, FoldFilterName, FoldedStopFilterName, fr.LightStemmerName}},
-		{AnalyzerFold, []string{lowercase.Name, fr.ElisionName, FoldFilterName}},
-		{AnalyzerSuggest, []string{lowercase.Name, fr.ElisionName, FoldFilterName, edgeNgramFilterName}},
+		{AnalyzerFrench, []string{TruncateFilterName, lowercase.Name, fr.ElisionName, fr.StopName, FoldFilterName, FoldedStopFilterName, fr.LightStemmerName}},
+		// bleve's en and ar analyzers, with the truncation first.
+		{AnalyzerEnglish, []string{TruncateFilterName, en.PossessiveName, lowercase.Name, en.StopName, porter.Name}},
+		{AnalyzerArabic, []string{TruncateFilterName, lowercase.Name, nfkcFilterName, ar.StopName, ar.NormalizeName, ar.StemmerName}},
+		{AnalyzerFold, []string{TruncateFilterName, lowercase.Name, fr.ElisionName, FoldFilterName}},
+		{AnalyzerSuggest, []string{TruncateFilterName, lowercase.Name, fr.ElisionName, FoldFilterName, edgeNgramFilterName}},
 	}
 	for _, a := range analyzers {
 		if err := im.AddCustomAnalyzer(a.name, map[string]any{

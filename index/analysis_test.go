@@ -1,8 +1,13 @@
 package index
 
 import (
+	"slices"
+	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"missionsearch"
@@ -147,6 +152,93 @@ func TestIndexAnalyzersPositionsOnly(t *testing.T) {
 			if a := m.AnalyzerNameForPath(f); a != indexAnalyzerFor(l) {
 				t.Errorf("field %s analysed by %q, want %q", f, a, indexAnalyzerFor(l))
 			}
+		}
+	}
+}
+
+// TestAnalyzeHugeToken analyses one 3 MB run of a single letter, and a
+// long word, with every analyzer: the analysis must end (bleve's French
+// stemmer alone takes minutes on such a token), give a token of at most
+// MaxTokenRunes characters, and leave ordinary words whole.
+func TestAnalyzeHugeToken(t *testing.T) {
+	m := mustMapping(t)
+	analyzers := []string{AnalyzerFrench, AnalyzerEnglish, AnalyzerArabic, AnalyzerFold, AnalyzerSuggest}
+	for _, l := range missionsearch.Langs {
+		analyzers = append(analyzers, indexAnalyzerFor(l))
+	}
+	huge := map[string]string{
+		"latin":    strings.Repeat("e", 3<<20),
+		"accented": strings.Repeat("é", 1<<20),
+		"arabic":   strings.Repeat("ب", 1<<20),
+	}
+	for _, name := range analyzers {
+		for kind, text := range huge {
+			t.Run(name+"/"+kind, func(t *testing.T) {
+				done := make(chan analysis.TokenStream, 1)
+				go func() { done <- m.AnalyzerNamed(name).Analyze([]byte("avant " + text + " après")) }()
+				var toks analysis.TokenStream
+				select {
+				case toks = <-done:
+				case <-time.After(10 * time.Second):
+					t.Fatalf("%s: analysing a %d-byte token did not end within 10 s", name, len(text))
+				}
+				if len(toks) == 0 {
+					t.Fatalf("%s: no token", name)
+				}
+				for _, tok := range toks {
+					if n := utf8.RuneCount(tok.Term); n > MaxTokenRunes || !utf8.Valid(tok.Term) {
+						t.Errorf("%s: token of %d runes (valid UTF-8: %t), want at most %d", name, n, utf8.Valid(tok.Term), MaxTokenRunes)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestTruncateKeepsWords checks that a word longer than MaxTokenRunes
+// characters gives the terms of its first MaxTokenRunes characters, in
+// every analyzer, and that ordinary words are analysed as before.
+func TestTruncateKeepsWords(t *testing.T) {
+	m := mustMapping(t)
+	prefix := func(s string) string { return string([]rune(s)[:MaxTokenRunes]) }
+	for _, word := range []string{
+		strings.Repeat("anticonstitutionnellement", 4),
+		strings.Repeat("é", 70),
+		strings.Repeat("بالمغرب", 12),
+	} {
+		for _, a := range []string{AnalyzerFrench, AnalyzerEnglish, AnalyzerArabic, AnalyzerFold} {
+			got, want := terms(t, m, a, "Fès "+word), terms(t, m, a, "Fès "+prefix(word))
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: Analyze(%.20q…) = %q, want %q (the terms of its first %d runes)", a, word, got, want, MaxTokenRunes)
+			}
+		}
+	}
+	tests := []struct {
+		analyzer, text string
+		want           []string
+	}{
+		{AnalyzerFrench, "Les réseaux d'événements à Fès", []string{"reseau", "even", "fes"}},
+		{AnalyzerEnglish, "The partners' networks", []string{"partner", "network"}},
+		{AnalyzerFold, "L'Événement", []string{"evenement"}},
+	}
+	for _, tt := range tests {
+		if got := terms(t, m, tt.analyzer, tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: Analyze(%q) = %q, want %q", tt.analyzer, tt.text, got, tt.want)
+		}
+	}
+}
+
+// BenchmarkAnalyzeHugeToken measures the French analysis of a 3 MB run of
+// one letter: it must take well under a second (it took minutes before the
+// truncation filter).
+func BenchmarkAnalyzeHugeToken(b *testing.B) {
+	m := mustMapping(b)
+	a := m.AnalyzerNamed(indexAnalyzerFor(missionsearch.LangFR))
+	text := []byte(strings.Repeat("e", 3<<20))
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		if len(a.Analyze(text)) != 1 {
+			b.Fatal("want one token")
 		}
 	}
 }

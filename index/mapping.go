@@ -16,7 +16,7 @@ import (
 // stored in every build; a build whose version differs from this constant
 // was made by an incompatible binary and must be rebuilt, never read.
 // Bump it whenever NewMapping, Document or the analyzers change.
-const MappingVersion = 3
+const MappingVersion = 4
 
 // Field names of the index documents. Text fields carry the page's language
 // as a suffix so that no field name is ever analysed two ways.
@@ -130,18 +130,37 @@ func NewMapping() (mapping.IndexMapping, error) {
 // Dir. Builds use their own codec's Document.
 func Document(p *missionsearch.Page) map[string]any { return plainText.Document(p) }
 
+// Ceilings of the fields Document indexes. The crawler's extraction cuts
+// fields well below them (crawler/extract.DefaultLimits), but a store may
+// hold pages of an older crawl, or of a crawl with larger limits: Document
+// cuts them again, at a word boundary and never inside a UTF-8 sequence
+// (missionsearch.TruncateRunes, TruncateBytes), so that no page costs more
+// than these to index, store and return. The page in the store is left
+// whole.
+const (
+	MaxTitleRunes       = 1000    // title, in characters
+	MaxDescriptionRunes = 2000    // description, in characters
+	MaxSectionRunes     = 200     // section keyword, in characters
+	MaxTagRunes         = 200     // each tag, in characters
+	MaxTags             = 100     // number of tags; the first ones are kept
+	MaxBodyBytes        = 2 << 20 // body, in bytes
+	MaxURLBytes         = 8 << 10 // stored URL, in bytes (the crawler keeps URLs under 2 KB)
+)
+
 // Document returns the bleve document of p under the mapping of NewMapping,
 // to be indexed under the ID p.ID (missionsearch.PageID(p.URL) when empty),
 // its description and body stored compressed by c. Pages of an unknown
-// language are indexed as French.
+// language are indexed as French. Fields longer than their ceiling
+// (MaxTitleRunes...) are indexed and stored cut; p is not modified.
 func (c *TextCodec) Document(p *missionsearch.Page) map[string]any {
-	l := p.Lang
-	if !l.Valid() {
-		l = missionsearch.LangFR
-	}
 	id := p.ID
 	if id == "" {
 		id = missionsearch.PageID(p.URL)
+	}
+	p = bounded(p)
+	l := p.Lang
+	if !l.Valid() {
+		l = missionsearch.LangFR
 	}
 	d := map[string]any{
 		TitleField(l):   p.Title,
@@ -171,6 +190,40 @@ func (c *TextCodec) Document(p *missionsearch.Page) map[string]any {
 		d[FieldYear] = strconv.Itoa(t.Year())
 	}
 	return d
+}
+
+// bounded returns p, or a copy of p with its fields cut to the ceilings
+// of Document when one is longer.
+func bounded(p *missionsearch.Page) *missionsearch.Page {
+	title := missionsearch.TruncateRunes(p.Title, MaxTitleRunes)
+	desc := missionsearch.TruncateRunes(p.Description, MaxDescriptionRunes)
+	section := missionsearch.TruncateRunes(p.Section, MaxSectionRunes)
+	body := missionsearch.TruncateBytes(p.Body, MaxBodyBytes)
+	u := missionsearch.TruncateBytes(p.URL, MaxURLBytes)
+	tagsOK := len(p.Tags) <= MaxTags
+	for _, t := range p.Tags {
+		tagsOK = tagsOK && len(t) <= MaxTagRunes // bytes ≥ runes
+	}
+	if len(title) == len(p.Title) && len(desc) == len(p.Description) && len(section) == len(p.Section) &&
+		len(body) == len(p.Body) && len(u) == len(p.URL) && tagsOK {
+		return p
+	}
+	q := *p
+	q.Title, q.Description, q.Section, q.Body, q.URL = title, desc, section, body, u
+	if !tagsOK {
+		q.Tags = make([]string, 0, min(len(p.Tags), MaxTags))
+		seen := map[string]bool{}
+		for _, t := range p.Tags {
+			if len(q.Tags) == MaxTags {
+				break
+			}
+			if t = missionsearch.TruncateRunes(t, MaxTagRunes); !seen[t] {
+				seen[t] = true
+				q.Tags = append(q.Tags, t)
+			}
+		}
+	}
+	return &q
 }
 
 // StoredFields lists the fields to request (bleve SearchRequest.Fields) to

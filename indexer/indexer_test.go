@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -625,4 +626,74 @@ func storedPage(t *testing.T, idx bleve.Index, id string) *missionsearch.Page {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// hugePage returns a French page whose title and description are n bytes
+// of words and whose body is 2n bytes, as an older crawl without field
+// limits could have stored from an unclosed <title>.
+func hugePage(n int) *missionsearch.Page {
+	words := func(n int) string {
+		var b strings.Builder
+		for b.Len() < n {
+			b.WriteString("réseau migration développement ")
+		}
+		return b.String()
+	}
+	tags := make([]string, 300)
+	for i := range tags {
+		tags[i] = fmt.Sprintf("étiquette %d %s", i, strings.Repeat("é", 300))
+	}
+	u := "https://maroc.example.org/fr/news/titre-enorme"
+	return &missionsearch.Page{
+		ID: missionsearch.PageID(u), URL: u, Lang: missionsearch.LangFR, Section: "news",
+		Title: "Titre énorme " + words(n), Description: words(n), Body: words(2 * n), Tags: tags,
+		FetchedAt: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
+	}
+}
+
+// TestRebuildBoundsHugeFields checks that a page stored with megabytes of
+// title, description, body and tags is indexed and stored in the index cut
+// to index's ceilings, still found, and left whole in the store.
+func TestRebuildBoundsHugeFields(t *testing.T) {
+	data := t.TempDir()
+	st := mustOpenStore(t, data, 20, 1)
+	p := hugePage(4 << 20)
+	if err := st.PutPage(t.Context(), p, missionsearch.CrawlState{URL: p.URL, Status: 200}); err != nil {
+		t.Fatal(err)
+	}
+	d := mustOpenDir(t, data)
+	mustRebuild(t, st, d, Options{})
+	_, idx, err := d.OpenCurrent(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	got := storedPage(t, idx, p.ID)
+	if n := utf8.RuneCountInString(got.Title); n > index.MaxTitleRunes || !strings.HasPrefix(got.Title, "Titre énorme réseau") {
+		t.Errorf("indexed title has %d runes (%.40q), want at most %d, starting as the stored one", n, got.Title, index.MaxTitleRunes)
+	}
+	if n := utf8.RuneCountInString(got.Description); n > index.MaxDescriptionRunes {
+		t.Errorf("indexed description has %d runes, want at most %d", n, index.MaxDescriptionRunes)
+	}
+	if len(got.Body) > index.MaxBodyBytes || !utf8.ValidString(got.Body) {
+		t.Errorf("indexed body has %d bytes (valid UTF-8: %t), want at most %d", len(got.Body), utf8.ValidString(got.Body), index.MaxBodyBytes)
+	}
+	if len(got.Tags) > index.MaxTags {
+		t.Errorf("%d indexed tags, want at most %d", len(got.Tags), index.MaxTags)
+	}
+	for _, tag := range got.Tags {
+		if n := utf8.RuneCountInString(tag); n > index.MaxTagRunes {
+			t.Errorf("indexed tag of %d runes, want at most %d", n, index.MaxTagRunes)
+		}
+	}
+	if n := search(t, idx, index.TitleField(missionsearch.LangFR), "énorme"); n != 1 {
+		t.Errorf("title search énorme: %d hits, want 1", n)
+	}
+	stored, err := st.Page(t.Context(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.Title != p.Title || stored.Body != p.Body {
+		t.Errorf("the store lost the page's full title or body (%d, %d bytes; want %d, %d)", len(stored.Title), len(stored.Body), len(p.Title), len(p.Body))
+	}
 }

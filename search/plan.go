@@ -405,12 +405,15 @@ func (p *plan) hit(h *bsearch.DocumentMatch, scored bool) (Hit, error) {
 	out := Hit{
 		ID:        h.ID,
 		URL:       pg.URL,
-		Title:     pg.Title,
+		Title:     missionsearch.TruncateRunes(pg.Title, MaxHitTitleRunes),
 		Published: pg.Published,
 		Updated:   pg.Updated,
-		Section:   pg.Section,
+		Section:   missionsearch.TruncateRunes(pg.Section, MaxHitSectionRunes),
 		Lang:      pg.Lang,
-		Tags:      pg.Tags,
+		Tags:      pg.Tags[:min(len(pg.Tags), MaxHitTags)],
+	}
+	for i, t := range out.Tags {
+		out.Tags[i] = missionsearch.TruncateRunes(t, MaxHitTagRunes)
 	}
 	if out.Title == "" {
 		out.Title = pg.URL

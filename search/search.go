@@ -86,16 +86,31 @@ type Request struct {
 	SearchAfter string
 }
 
+// Limits of a Hit: a hit carries no more than a result list displays, even
+// when the index holds a page of an older crawl with a huge field.
+const (
+	// MaxHitTitleRunes is the longest Hit.Title, in characters.
+	MaxHitTitleRunes = 300
+	// MaxHitSectionRunes is the longest Hit.Section, in characters.
+	MaxHitSectionRunes = 100
+	// MaxHitTags is the most tags of a hit (the page's first ones), and
+	// MaxHitTagRunes the longest, in characters.
+	MaxHitTags     = 50
+	MaxHitTagRunes = 100
+)
+
 // Hit is one page found.
 type Hit struct {
 	ID  string `json:"id"`
 	URL string `json:"url"`
-	// Title is plain text: escape it before putting it in HTML.
+	// Title is plain text: escape it before putting it in HTML. It is at
+	// most MaxHitTitleRunes characters, cut at a word boundary.
 	Title string `json:"title"`
 	// Snippet is safe HTML: escaped text of the page, about 200 characters,
 	// with the words that matched between <mark> and </mark>. It shows the
 	// passage of the body with the most query words, else the description,
-	// else the start of the body.
+	// else the start of the body. Its text is at most about 200
+	// characters, however long the page and its words.
 	Snippet   string             `json:"snippet"`
 	Published time.Time          `json:"published,omitzero"`
 	Updated   time.Time          `json:"updated,omitzero"`

@@ -21,6 +21,9 @@ const (
 	DefaultSuggestions = 8
 	// MaxSuggestions is the largest number of suggestions returned.
 	MaxSuggestions = 20
+	// MaxSuggestionRunes is the longest suggestion, in characters: a longer
+	// title is cut at a word boundary.
+	MaxSuggestionRunes = 100
 	// suggestGram is the longest edge n-gram of index.FieldSuggest.
 	suggestGram = 20
 )
@@ -30,7 +33,8 @@ const (
 // titles with every word of prefix, the last one possibly unfinished,
 // ignoring accents and case ("eco" suggests "Économie bleue…"). A prefix
 // ending in a space has its last word finished. The best titles come
-// first; an empty prefix gives no suggestion.
+// first; an empty prefix gives no suggestion. Each suggestion is at most
+// MaxSuggestionRunes characters.
 func (s *Searcher) Suggest(ctx context.Context, prefix string, n int) ([]string, error) {
 	if s.err != nil {
 		return nil, s.err
@@ -95,6 +99,7 @@ func (s *Searcher) Suggest(ctx context.Context, prefix string, n int) ([]string,
 	for _, h := range res.Hits {
 		for _, l := range missionsearch.Langs {
 			title, _ := h.Fields[index.TitleField(l)].(string)
+			title = missionsearch.TruncateRunes(title, MaxSuggestionRunes)
 			if title == "" {
 				continue
 			}

@@ -34,13 +34,16 @@ type Options struct {
 	// DefaultLang is the language used when neither the markup nor the text
 	// decide; "" means French.
 	DefaultLang missionsearch.Lang
+	// Limits bound the title, description, section, tags and body of the
+	// page; zero fields take DefaultLimits.
+	Limits Limits
 }
 
 // Result is what Extract finds in one page.
 type Result struct {
 	// Page has ID, URL (the canonical URL), Title, Lang, Published,
-	// Updated, Section, Tags (never nil), Description and Body filled;
-	// FetchedAt is left zero for the caller.
+	// Updated, Section, Tags (never nil), Description and Body filled,
+	// each within Options.Limits; FetchedAt is left zero for the caller.
 	Page missionsearch.Page
 	// Canonical is the absolute canonical URL, normalised: the
 	// <link rel=canonical> when it is on the page's host, else the page URL.
@@ -51,7 +54,8 @@ type Result struct {
 	Links []string
 	// Blocks are the main-content text blocks (paragraphs, headings, list
 	// items, table cells, loose text) in document order, with whitespace
-	// collapsed; Page.Body is strings.Join(Blocks, "\n\n").
+	// collapsed; Page.Body is strings.Join(Blocks, "\n\n"), so the blocks
+	// past Limits.Body are left out and the one crossing it is cut.
 	Blocks []string
 	// NoIndex and NoFollow reflect <meta name=robots> (or googlebot):
 	// "noindex"/"nofollow", or "none" for both.
@@ -116,6 +120,7 @@ func checkContentType(ct string) error {
 // extractDoc does the work of Extract on a parsed document; base is the
 // normalised page URL.
 func extractDoc(doc *html.Node, base *url.URL, opts Options) *Result {
+	lim := opts.Limits.withDefaults()
 	res := &Result{}
 	m := scanDocument(doc, base)
 	res.NoIndex, res.NoFollow = m.noIndex, m.noFollow
@@ -149,6 +154,7 @@ func extractDoc(doc *html.Node, base *url.URL, opts Options) *Result {
 	if len(blocks) > 0 && blocks[0] == p.Title {
 		blocks = blocks[1:]
 	}
+	p.Title = missionsearch.TruncateRunes(p.Title, lim.Title)
 	if opts.Boilerplate != nil {
 		kept := blocks[:0]
 		for _, b := range blocks {
@@ -158,6 +164,7 @@ func extractDoc(doc *html.Node, base *url.URL, opts Options) *Result {
 		}
 		blocks = kept
 	}
+	blocks = capBlocks(blocks, lim.Body)
 	res.Blocks = blocks
 	p.Body = strings.Join(blocks, "\n\n")
 
@@ -183,12 +190,10 @@ func extractDoc(doc *html.Node, base *url.URL, opts Options) *Result {
 	// Language.
 	p.Lang = chooseLang(m, p.Title, p.Body, opts)
 
-	p.Description = collapse(firstNonEmpty(m.description, m.ogDescription, m.twitterDescription))
-	p.Tags = m.tags
-	if p.Tags == nil {
-		p.Tags = []string{}
-	}
-	p.Section = chooseSection(canon, m.crumbs)
+	p.Description = missionsearch.TruncateRunes(
+		collapse(firstNonEmpty(m.description, m.ogDescription, m.twitterDescription)), lim.Description)
+	p.Tags = capTags(m.tags, lim.Tags, lim.Tag)
+	p.Section = strings.TrimRight(missionsearch.TruncateRunes(chooseSection(canon, m.crumbs), lim.Section), "-")
 	p.URL = res.Canonical
 	p.ID = missionsearch.PageID(res.Canonical)
 	if res.Links == nil {
