@@ -37,6 +37,10 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 	noIndex := fs.Bool("no-index", false, "only crawl; leave the index as it is")
 	force := fs.Bool("force", false, "update the index even if the crawl drops more than --max-loss of its pages")
 	maxLoss := fs.Float64("max-loss", indexer.DefaultMaxLoss, "largest share of the live index's pages one crawl may remove, or change to one same text (0..1)")
+	maxPerPattern := fs.Int("max-per-pattern", crawler.DefaultMaxPerPattern, "most URLs crawled per URL pattern (digits abstracted), sitemap URLs exempt; -1 = no limit")
+	maxLinks := fs.Int("max-links-per-page", crawler.DefaultMaxLinksPerPage, "most links followed from one page; -1 = no limit")
+	trapPages := fs.Int("trap-pages", crawler.DefaultTrapPages, "pages without new content after which a growing URL family stops being expanded; -1 = off")
+	outcome := outcomeFlag(env, fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -46,7 +50,15 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 	if *maxLoss < 0 || *maxLoss > 1 {
 		return usageError{"--max-loss must be between 0 and 1"}
 	}
+	for name, v := range map[string]int{"--max-per-pattern": *maxPerPattern, "--max-links-per-page": *maxLinks, "--trap-pages": *trapPages} {
+		if v == 0 || v < -1 {
+			return usageError{name + " must be a positive number, or -1 for no limit"}
+		}
+	}
 	cfg := crawler.Config{
+		MaxPerPattern:   *maxPerPattern,
+		MaxLinksPerPage: *maxLinks,
+		TrapPages:       *trapPages,
 		Seeds:        fs.Args(),
 		AllowedHosts: hosts,
 		MaxPages:     *maxPages,
@@ -69,7 +81,9 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 		}
 		cfg.Exclude = append(cfg.Exclude, re)
 	}
-	return crawlAndIndex(ctx, env, *data, cfg, !*noIndex, indexer.Options{Force: *force, MaxLoss: *maxLoss})
+	job := startJob("crawl", *outcome)
+	err := crawlAndIndex(ctx, env, *data, cfg, !*noIndex, indexer.Options{Force: *force, MaxLoss: *maxLoss}, job)
+	return job.finish(env, err)
 }
 
 // crawlAndIndex crawls with cfg into the store of the data directory, then,
@@ -78,7 +92,9 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 // changed. A crawl that reached no page of the site (unreachable, robots.txt
 // forbidding everything) fails and leaves the index as it is, and so does
 // an update refused by the loss guard (see indexer.Update).
-func crawlAndIndex(ctx context.Context, env *Env, data string, cfg crawler.Config, index bool, opts indexer.Options) error {
+//
+// What it did is recorded in job (its outcome file).
+func crawlAndIndex(ctx context.Context, env *Env, data string, cfg crawler.Config, index bool, opts indexer.Options, job *job) error {
 	st, err := store.Open(ctx, filepath.Join(data, "store.db"))
 	if err != nil {
 		return err
@@ -98,6 +114,8 @@ func crawlAndIndex(ctx context.Context, env *Env, data string, cfg crawler.Confi
 	prog.done()
 	fmt.Fprintf(env.Stdout, "crawl: %d pages fetched, %d stored, %d unchanged, %d gone, %d skipped, %d errors in %s\n",
 		stats.Fetched, stats.Stored, stats.Unchanged, stats.Gone, stats.Skipped, stats.Errors, stats.Elapsed.Round(time.Millisecond))
+	printCuts(env, stats)
+	job.recordCrawl(stats)
 	if err != nil {
 		return fmt.Errorf("crawl interrupted (pages already stored are kept): %w", err)
 	}
@@ -114,19 +132,42 @@ func crawlAndIndex(ctx context.Context, env *Env, data string, cfg crawler.Confi
 		return err
 	}
 	if _, err := d.Current(); err != nil {
-		return rebuild(ctx, env, st, d, opts)
+		return rebuild(ctx, env, st, d, opts, job)
 	}
 	upd := opts
 	upd.Logger = env.Logger
 	is, err := indexer.Update(ctx, st, d, updated, gone, upd)
 	if errors.Is(err, indexer.ErrNeedsRebuild) {
-		return rebuild(ctx, env, st, d, opts)
+		return rebuild(ctx, env, st, d, opts, job)
 	}
 	if err != nil {
 		return err
 	}
+	job.recordDocs(is.Docs)
 	fmt.Fprintf(env.Stdout, "index: %d pages updated, %d removed (build %s)\n", is.Docs, is.Deleted, is.BuildID)
 	return nil
+}
+
+// maxCutLines is the number of cut patterns, pages and families the
+// summary names; the rest are counted.
+const maxCutLines = 5
+
+// printCuts tells what the crawl budgets left out: a total per rule and
+// the largest cuts, so that an operator sees a budget that is too small
+// (a 40,000-URL section cut to 1,000) without reading the logs.
+func printCuts(env *Env, s crawler.Stats) {
+	if s.PatternCut+s.LinksCut+s.TrapCut == 0 {
+		return
+	}
+	fmt.Fprintf(env.Stdout, "crawl: budgets left out %d URLs of full patterns (--max-per-pattern), %d links of %d crowded pages (--max-links-per-page), %d URLs of %d trap families (--trap-pages)\n",
+		s.PatternCut, s.LinksCut, s.LinksCutPages, s.TrapCut, s.TrapFamilies)
+	for i, ct := range s.Cuts {
+		if i == maxCutLines {
+			fmt.Fprintf(env.Stdout, "  … and %d more\n", len(s.Cuts)-i)
+			break
+		}
+		fmt.Fprintf(env.Stdout, "  %s %s: %d left out\n", ct.Rule, ct.Key, ct.Dropped)
+	}
 }
 
 func rate(n int, d time.Duration) float64 {

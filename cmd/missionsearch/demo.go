@@ -48,7 +48,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		Concurrency: 4,
 		Logger:      env.Logger.With("component", "crawler"),
 	}
-	if err := crawlAndIndex(ctx, env, dir, cfg, true, indexer.Options{}); err != nil {
+	if err := crawlAndIndex(ctx, env, dir, cfg, true, indexer.Options{}, nil); err != nil {
 		return err
 	}
 	srv, err := startServer(ctx, env, serveConfig{data: dir, addr: *addr, rateLimit: 50})

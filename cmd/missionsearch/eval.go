@@ -113,7 +113,7 @@ func crawlCorpus(ctx context.Context, env *Env, folder, entry, data string) (str
 	}
 	quiet := *env
 	quiet.Stdout = io.Discard
-	return prefix, crawlAndIndex(ctx, &quiet, data, cfg, true, indexer.Options{})
+	return prefix, crawlAndIndex(ctx, &quiet, data, cfg, true, indexer.Options{}, nil)
 }
 
 // evaluate runs every query, ranks the first 10 hits and scores them

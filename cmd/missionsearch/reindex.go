@@ -21,6 +21,7 @@ func runReindex(ctx context.Context, env *Env, args []string) error {
 	data := dataFlag(env, fs)
 	force := fs.Bool("force", false, "switch even if the new build drops more than --max-loss of the live pages")
 	maxLoss := fs.Float64("max-loss", 0.10, "largest share of the live index's pages a rebuild may drop (0..1)")
+	outcome := outcomeFlag(env, fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -30,7 +31,13 @@ func runReindex(ctx context.Context, env *Env, args []string) error {
 	if *maxLoss < 0 || *maxLoss > 1 {
 		return usageError{"--max-loss must be between 0 and 1"}
 	}
-	storePath := filepath.Join(*data, "store.db")
+	job := startJob("reindex", *outcome)
+	return job.finish(env, reindex(ctx, env, *data, indexer.Options{Force: *force, MaxLoss: *maxLoss}, job))
+}
+
+// reindex rebuilds the index of the data directory from its store.
+func reindex(ctx context.Context, env *Env, data string, opts indexer.Options, job *job) error {
+	storePath := filepath.Join(data, "store.db")
 	if _, err := os.Stat(storePath); errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("no crawl store at %s: nothing to index (check --data, or run 'missionsearch crawl URL' first)", storePath)
 	}
@@ -39,15 +46,16 @@ func runReindex(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	d, err := openDir(*data)
+	d, err := openDir(data)
 	if err != nil {
 		return err
 	}
-	return rebuild(ctx, env, st, d, indexer.Options{Force: *force, MaxLoss: *maxLoss})
+	return rebuild(ctx, env, st, d, opts, job)
 }
 
 // rebuild runs a full rebuild with a progress bar and reports it.
-func rebuild(ctx context.Context, env *Env, st *store.Store, d *index.Dir, opts indexer.Options) error {
+// What it built is recorded in job.
+func rebuild(ctx context.Context, env *Env, st *store.Store, d *index.Dir, opts indexer.Options, job *job) error {
 	if opts.Logger == nil {
 		opts.Logger = env.Logger.With("component", "indexer")
 	}
@@ -71,6 +79,7 @@ func rebuild(ctx context.Context, env *Env, st *store.Store, d *index.Dir, opts 
 	if err != nil {
 		return err
 	}
+	job.recordDocs(s.Docs)
 	fmt.Fprintf(env.Stdout, "reindex: %d pages indexed in %s (%.0f pages/s), build %s live, %.1f MB on disk\n",
 		s.Docs, s.Elapsed.Round(time.Millisecond), rate(s.Docs, s.Elapsed), s.BuildID, float64(s.Bytes)/1e6)
 	return nil
