@@ -59,13 +59,13 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 		MaxPerPattern:   *maxPerPattern,
 		MaxLinksPerPage: *maxLinks,
 		TrapPages:       *trapPages,
-		Seeds:        fs.Args(),
-		AllowedHosts: hosts,
-		MaxPages:     *maxPages,
-		MaxDepth:     *maxDepth,
-		Delay:        *delay,
-		Concurrency:  *concurrency,
-		Logger:       env.Logger.With("component", "crawler"),
+		Seeds:           fs.Args(),
+		AllowedHosts:    hosts,
+		MaxPages:        *maxPages,
+		MaxDepth:        *maxDepth,
+		Delay:           *delay,
+		Concurrency:     *concurrency,
+		Logger:          env.Logger.With("component", "crawler"),
 	}
 	for _, p := range include {
 		re, err := regexp.Compile(p)
