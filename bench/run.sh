@@ -100,9 +100,9 @@ for N in "${SIZES[@]}"; do
 	store_mb=$(($(du -sk "$DATA/store.db" | cut -f1) / 1024))
 	echo "index on disk: ${index_mb} MB; store.db: ${store_mb} MB" >>"$REPORT"
 
-	# start_serve CACHE: serve with that result cache size; sets SERVE and URL.
+	# start_serve CACHE_MB: serve with that result cache memory; sets SERVE and URL.
 	start_serve() {
-		"$BIN" serve --data "$DATA" --addr 127.0.0.1:0 --rate-limit 0 --cache-size "$1" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+		"$BIN" serve --data "$DATA" --addr 127.0.0.1:0 --rate-limit 0 --cache-mb "$1" >"$WORK/serve.out" 2>"$WORK/serve.err" &
 		SERVE=$!
 		trap 'kill $SERVE 2>/dev/null || true' EXIT
 		URL=
@@ -132,7 +132,7 @@ for N in "${SIZES[@]}"; do
 
 	# Without the result cache: the cost of every search. Latency of each
 	# query type without queueing first, then throughput at saturation.
-	log "$N pages: serve --cache-size 0"
+	log "$N pages: serve --cache-mb 0"
 	start_serve 0
 	idle_mb=$(($(rss_kb $SERVE) / 1024))
 	log "$N pages: load $LAT_DURATION x $LAT_CONNS connection(s), no cache"
@@ -148,7 +148,7 @@ for N in "${SIZES[@]}"; do
 
 	# With the result cache (the default): repeated searches of the mix.
 	log "$N pages: serve (result cache on)"
-	start_serve 4096
+	start_serve 64
 	log "$N pages: load $DURATION x $CONNS connections, cache on"
 	rps=$(load_run "c$CONNS" "$CONNS" "$DURATION")
 	errs=$(load_errs)

@@ -257,7 +257,7 @@ func BenchmarkSearch(b *testing.B) {
 				b.Skip("set MISSIONSEARCH_BENCH_LARGE=1 or give -bench")
 			}
 			s := NewLive(benchIndex(b, size.n))
-			s.SetCacheSize(0) // the cost of computing; "cached" below measures the cache
+			s.SetCacheBytes(0) // the cost of computing; "cached" below measures the cache
 			// MISSIONSEARCH_BENCH_SLOW=1 measures bleve's own facets and
 			// sorts (the code before the fast path), for comparison.
 			s.slow = os.Getenv("MISSIONSEARCH_BENCH_SLOW") == "1"

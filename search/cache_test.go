@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -73,7 +74,7 @@ func TestResultCache(t *testing.T) {
 
 	// Size 0 turns the cache off.
 	off := New(idx)
-	off.SetCacheSize(0)
+	off.SetCacheBytes(0)
 	for range 2 {
 		if _, err := off.Search(ctx, Request{}); err != nil {
 			t.Fatal(err)
@@ -81,5 +82,52 @@ func TestResultCache(t *testing.T) {
 	}
 	if off.CachedSearches() != 0 {
 		t.Fatal("the cache answered with size 0")
+	}
+}
+
+// TestResultCacheBytes checks that the cache is bounded by bytes: results
+// of pages with huge titles are not kept beyond the budget, whatever the
+// number of distinct searches, and a result heavier than a quarter of the
+// budget is not kept at all.
+func TestResultCacheBytes(t *testing.T) {
+	var pages []*missionsearch.Page
+	synth.Pages(40, 5, func(p *missionsearch.Page) error { pages = append(pages, p); return nil })
+	for _, p := range pages {
+		p.Title += " " + strings.Repeat("titre ", 300) // about 2 KB a title, within the title limit
+	}
+	s := New(mustBuildIndex(t, pages...))
+	const budget = 200 << 10
+	s.SetCacheBytes(budget)
+	ctx := context.Background()
+	words := []string{"coopération", "atelier", "rapport", "titre", "mission", "projet", "jeunesse", "migration"}
+	searches := 0
+	for page := 1; page <= 3; page++ {
+		for size := 10; size <= 20; size += 5 {
+			for _, w := range words {
+				if _, err := s.Search(ctx, Request{Query: w, Size: size, Page: page}); err != nil {
+					t.Fatal(err)
+				}
+				searches++
+			}
+		}
+	}
+	n, bytes := s.CacheSize()
+	if bytes > budget || n == 0 {
+		t.Fatalf("after %d distinct searches: %d results of %d bytes kept, want some within %d bytes", searches, n, bytes, budget)
+	}
+	if n >= searches {
+		t.Fatalf("all %d results kept (%d bytes) within a %d-byte budget", n, bytes, budget)
+	}
+
+	// A budget smaller than four results of 20 long hits keeps none of them.
+	tiny := New(mustBuildIndex(t, pages...))
+	tiny.SetCacheBytes(40 << 10)
+	for range 2 {
+		if _, err := tiny.Search(ctx, Request{Query: "titre", Size: 20}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, bytes := tiny.CacheSize(); n != 0 || tiny.CachedSearches() != 0 {
+		t.Fatalf("a result heavier than a quarter of the budget was kept (%d results, %d bytes)", n, bytes)
 	}
 }

@@ -312,7 +312,7 @@ func TestSearchClosedIndex(t *testing.T) {
 func TestDateOrderAfterCancelledSearch(t *testing.T) {
 	idx, _ := fastTestIndex(t, 5000) // > 4096 pages: loadRanks checks its context
 	s := New(idx)
-	s.SetCacheSize(0)
+	s.SetCacheBytes(0)
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
 	req := Request{Sort: SortDate}

@@ -186,16 +186,21 @@ type Searcher struct {
 	// matched counts the fast searches whose matches came from the
 	// postings bitmaps (matchSet), unsupported those that could not.
 	matched, unsupported atomic.Uint64
-	// cache keeps results per snapshot (cache.go); cacheSize 0 turns it
-	// off. cached counts the searches it answered.
-	cache     resultCache
-	cacheSize int
-	cached    atomic.Uint64
+	// cache keeps results per snapshot (cache.go) within cacheBytes; 0
+	// turns it off. cached counts the searches it answered.
+	cache      resultCache
+	cacheBytes int64
+	cached     atomic.Uint64
 }
 
-// SetCacheSize sets the number of results kept (DefaultCacheSize by
-// default); 0 turns the result cache off. Call it before searching.
-func (s *Searcher) SetCacheSize(n int) { s.cacheSize = max(0, n) }
+// SetCacheBytes sets the memory the result cache may hold
+// (DefaultCacheBytes by default); 0 turns it off. Call it before
+// searching.
+func (s *Searcher) SetCacheBytes(n int64) { s.cacheBytes = max(0, n) }
+
+// CacheSize returns the number of results the result cache holds and an
+// estimate of their memory, in bytes.
+func (s *Searcher) CacheSize() (results int, bytes int64) { return s.cache.size() }
 
 // CachedSearches returns the number of searches answered from the result
 // cache.
@@ -217,7 +222,7 @@ func New(idx bleve.Index) *Searcher { return newSearcher(index.Fixed(idx)) }
 func NewLive(l *index.Live) *Searcher { return newSearcher(l) }
 
 func newSearcher(b builds) *Searcher {
-	s := &Searcher{builds: b, cacheSize: DefaultCacheSize}
+	s := &Searcher{builds: b, cacheBytes: DefaultCacheBytes}
 	s.an, s.err = newAnalyzers()
 	return s
 }
@@ -424,7 +429,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	if key != "" {
 		cp := *res
-		s.cache.add(snap, key, &cp, s.cacheSize)
+		s.cache.add(snap, key, &cp, s.cacheBytes)
 	}
 	res.Took = time.Since(start)
 	return res, nil
@@ -433,7 +438,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 // cacheLookupKey returns the snapshot v reads and the cache key of r; an
 // empty key when the cache is off or the index is not a scorch index.
 func (s *Searcher) cacheLookupKey(v *view, r *Request) (bindex.IndexReader, string) {
-	if s.cacheSize == 0 || r.SearchAfter != "" || r.Size > maxCachedSize {
+	if s.cacheBytes == 0 || r.SearchAfter != "" || r.Size > maxCachedSize {
 		// Cursors are for exports: one pass over many pages, never
 		// repeated. Large pages are for exports and tools too, and would
 		// make the cache's memory depend on the callers.

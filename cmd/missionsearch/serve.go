@@ -29,7 +29,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	readOnly := fs.Bool("read-only", false, "read replica: serve the builds of an existing DATA/indexes (a copy, no store.db needed), write nothing, no admin reindex")
 	cors := fs.String("cors", envOr(env, "MISSIONSEARCH_CORS", ""), "comma-separated origins allowed to call the API from browsers (env MISSIONSEARCH_CORS)")
 	rateLimit := fs.Float64("rate-limit", 20, "requests per second allowed per client IP (0 = unlimited)")
-	cacheSize := fs.Int("cache-size", search.DefaultCacheSize, "search results kept per index snapshot (0 = no result cache)")
+	cacheMB := fs.Int("cache-mb", search.DefaultCacheBytes>>20, "memory of the search result cache, in MiB (0 = no result cache)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	token := env.Getenv("MISSIONSEARCH_ADMIN_TOKEN")
 	srv, err := startServer(ctx, env, serveConfig{
 		data: *data, addr: *addr, readOnly: *readOnly, adminToken: token,
-		cors: splitList(*cors), rateLimit: *rateLimit, cacheSize: *cacheSize,
+		cors: splitList(*cors), rateLimit: *rateLimit, cacheMB: *cacheMB,
 	})
 	if err != nil {
 		return err
@@ -57,7 +57,7 @@ type serveConfig struct {
 	adminToken string
 	cors       []string
 	rateLimit  float64
-	cacheSize  int
+	cacheMB    int
 }
 
 // running is a started serve: the HTTP server, the live index and what
@@ -114,7 +114,7 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	searcher := search.NewLive(live)
-	searcher.SetCacheSize(cfg.cacheSize)
+	searcher.SetCacheBytes(int64(cfg.cacheMB) << 20)
 	srv, err := server.New(server.Config{
 		Searcher:    searcher,
 		Reindex:     reindex,
@@ -142,7 +142,7 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 		admin = "(read-only: admin endpoints disabled)"
 	}
 	logger.Info("serving", "addr", srv.URL(), "data", cfg.data, "read_only", cfg.readOnly,
-		"build", live.BuildID(), "admin_token", admin, "cors", cfg.cors, "rate_limit", cfg.rateLimit, "cache_size", cfg.cacheSize)
+		"build", live.BuildID(), "admin_token", admin, "cors", cfg.cors, "rate_limit", cfg.rateLimit, "cache_mb", cfg.cacheMB)
 	return &running{
 		url: srv.URL(),
 		close: func() {
