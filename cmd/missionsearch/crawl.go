@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"missionsearch/crawler"
+	"missionsearch/crawler/extract"
 	"missionsearch/indexer"
 	"missionsearch/store"
 )
@@ -40,6 +41,9 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 	maxPerPattern := fs.Int("max-per-pattern", crawler.DefaultMaxPerPattern, "most URLs crawled per URL pattern (digits abstracted), sitemap URLs exempt; -1 = no limit")
 	maxLinks := fs.Int("max-links-per-page", crawler.DefaultMaxLinksPerPage, "most links followed from one page; -1 = no limit")
 	trapPages := fs.Int("trap-pages", crawler.DefaultTrapPages, "pages without new content after which a growing URL family stops being expanded; -1 = off")
+	maxPageMB := fs.Int("max-page-mb", crawler.DefaultMaxBodyBytes>>20, "largest page or PDF fetched, in MiB (decompressed); a larger one is skipped")
+	maxTitle := fs.Int("max-title", extract.DefaultLimits.Title, "longest title kept, in characters; a longer one is cut")
+	maxBodyKB := fs.Int("max-body-kb", extract.DefaultLimits.Body>>10, "longest text kept of a page, in KiB; the rest is not indexed")
 	outcome := outcomeFlag(env, fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -55,10 +59,17 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 			return usageError{name + " must be a positive number, or -1 for no limit"}
 		}
 	}
+	for name, v := range map[string]int{"--max-page-mb": *maxPageMB, "--max-title": *maxTitle, "--max-body-kb": *maxBodyKB} {
+		if v <= 0 {
+			return usageError{name + " must be a positive number"}
+		}
+	}
 	cfg := crawler.Config{
 		MaxPerPattern:   *maxPerPattern,
 		MaxLinksPerPage: *maxLinks,
 		TrapPages:       *trapPages,
+		MaxBodyBytes:    int64(*maxPageMB) << 20,
+		Extract:         extract.Options{Limits: extract.Limits{Title: *maxTitle, Body: *maxBodyKB << 10}},
 		Seeds:           fs.Args(),
 		AllowedHosts:    hosts,
 		MaxPages:        *maxPages,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // reportSite serves a home page linking to n report pages /rapport/1 … n,
@@ -153,5 +155,38 @@ func TestOutcomeFile(t *testing.T) {
 	}
 	if v := metricValue(t, string(b), `missionsearch_job_index_documents{job="reindex"}`); v != 4 {
 		t.Errorf("reindex: %v documents, want 4", v)
+	}
+}
+
+// TestCrawlLimitFlags checks that --max-title cuts stored titles and that
+// --max-page-mb skips larger pages.
+func TestCrawlLimitFlags(t *testing.T) {
+	site := reportSite(3)
+	defer site.Close()
+	data := t.TempDir()
+	code, out, stderr := runMain(t, t.Context(), "crawl", "--data", data, "--delay", "0", "--max-title", "10", site.URL+"/")
+	if code != 0 {
+		t.Fatalf("crawl: exit %d; stderr:\n%s", code, stderr)
+	}
+	code, out, stderr = runMain(t, t.Context(), "search", "--data", data, "--json", "rapport")
+	if code != 0 {
+		t.Fatalf("search: exit %d; stderr:\n%s", code, stderr)
+	}
+	var res struct {
+		Hits []struct{ Title string } `json:"hits"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("search --json: %v\n%s", err, out)
+	}
+	if len(res.Hits) == 0 {
+		t.Fatal("search rapport: no hits")
+	}
+	for _, h := range res.Hits {
+		if n := utf8.RuneCountInString(h.Title); n > 10 {
+			t.Errorf("crawl --max-title 10: title %q of %d characters", h.Title, n)
+		}
+	}
+	if code, _, stderr := runMain(t, t.Context(), "crawl", "--data", data, "--max-title", "0", site.URL+"/"); code != 2 {
+		t.Errorf("crawl --max-title 0: exit %d, want 2; stderr:\n%s", code, stderr)
 	}
 }

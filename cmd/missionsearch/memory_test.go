@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// hugeTitleSite serves a home page linking to a few ordinary reports and to
+// /huge, a page whose <title> is never closed: its whole 10 MB body is
+// title text to an HTML parser.
+func hugeTitleSite(tb testing.TB) *httptest.Server {
+	huge := new(bytes.Buffer)
+	huge.WriteString("<html><head><title>Rapport mission ")
+	for i := 0; huge.Len() < 10_000_000; i++ {
+		fmt.Fprintf(huge, "atelier%d rapport partenaires coopération ", i%5000)
+	}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/":
+			var b strings.Builder
+			b.WriteString(`<html><head><title>Accueil</title></head><body><a href="/huge">Rapport</a>`)
+			for i := 1; i <= 5; i++ {
+				fmt.Fprintf(&b, `<a href="/rapport/%d">Rapport %d</a>`, i, i)
+			}
+			b.WriteString("</body></html>")
+			w.Write([]byte(b.String()))
+		case "/huge":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write(huge.Bytes())
+		default:
+			var i int
+			if _, err := fmt.Sscanf(r.URL.Path, "/rapport/%d", &i); err != nil {
+				http.NotFound(w, r)
+				return
+			}
+			fmt.Fprintf(w, "<html><head><title>Rapport d'atelier %d</title></head><body><h1>Rapport d'atelier %d</h1>"+
+				"<p>La mission a réuni ses partenaires pour un atelier de coopération numéro %d.</p></body></html>", i, i, i)
+		}
+	}))
+	tb.Cleanup(ts.Close)
+	return ts
+}
+
+// plainBinary builds missionsearch without the race detector, whose shadow
+// memory would make RSS figures meaningless, into dir.
+func plainBinary(tb testing.TB, dir string) string {
+	tb.Helper()
+	exe := filepath.Join(dir, "missionsearch")
+	cmd := exec.Command("go", "build", "-o", exe, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("go build: %v\n%s", err, out)
+	}
+	return exe
+}
+
+// rssMB returns the resident set size of process pid, in MB.
+func rssMB(tb testing.TB, pid int) float64 {
+	tb.Helper()
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		tb.Skipf("RSS: %v (needs Linux /proc)", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			if err != nil {
+				tb.Fatalf("VmRSS %q: %v", rest, err)
+			}
+			return kb / 1000
+		}
+	}
+	tb.Fatalf("no VmRSS in /proc/%d/status", pid)
+	return 0
+}
+
+// TestHugeTitleMemory crawls a site with a 10 MB title (an unclosed
+// <title>) with the real binary, then serves it and runs 300 distinct
+// searches and suggestions matching that page through the result cache:
+// the crawl's peak RSS stays under 400 MB and serve's RSS under 200 MB
+// (it was 1.82 GB and 3.15 GB before titles had a limit and the cache a
+// byte budget), and no answer carries the huge title.
+func TestHugeTitleMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("huge title: skipped in -short mode (builds the binary)")
+	}
+	exe := plainBinary(t, t.TempDir())
+	site := hugeTitleSite(t)
+	data := t.TempDir()
+	crawl := exec.Command(exe, "crawl", "--data", data, "--delay", "0", site.URL+"/")
+	crawl.Env = append(os.Environ(), "MISSIONSEARCH_DATA=")
+	if out, err := crawl.CombinedOutput(); err != nil {
+		t.Fatalf("crawl: %v\n%s", err, out)
+	}
+	if ru, ok := crawl.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		peak := float64(ru.Maxrss) / 1000 // kB on Linux
+		t.Logf("crawl and index of the 10 MB title: peak RSS %.0f MB", peak)
+		if peak > 400 {
+			t.Errorf("crawl and index of the 10 MB title: peak RSS %.0f MB, want < 400 MB", peak)
+		}
+	}
+
+	serve := exec.Command(exe, "serve", "--data", data, "--addr", "127.0.0.1:0", "--rate-limit", "0")
+	serve.Env = crawl.Env
+	var stdout, stderr syncBuffer
+	serve.Stdout, serve.Stderr = &stdout, &stderr
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := &child{cmd: serve, stdout: &stdout, stderr: &stderr, done: make(chan struct{})}
+	go func() { c.err = serve.Wait(); close(c.done) }()
+	t.Cleanup(func() { c.kill() })
+	base := c.serveURL(t, 30*time.Second)
+
+	client := &http.Client{Timeout: 30 * time.Second}
+	get := func(path string) []byte {
+		t.Helper()
+		resp, err := client.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		if _, err := b.ReadFrom(resp.Body); err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %s: %.300s", path, resp.Status, b.Bytes())
+		}
+		return b.Bytes()
+	}
+	largest, hugeFound := 0, false
+	for i := range 300 {
+		q := url.Values{"q": {fmt.Sprintf("atelier%d", i%40)}, "size": {strconv.Itoa(10 + i%11)}, "page": {strconv.Itoa(1 + i/40)}}
+		if i%2 == 1 {
+			q.Set("q", "rapport coopération")
+			q.Set("sort", "date")
+		}
+		body := get("/api/search?" + q.Encode())
+		largest = max(largest, len(body))
+		hugeFound = hugeFound || bytes.Contains(body, []byte(site.URL+"/huge"))
+		sug := get("/api/suggest?q=" + url.QueryEscape(fmt.Sprintf("atel%c", 'a'+rune(i%26))))
+		largest = max(largest, len(sug))
+	}
+	if !hugeFound {
+		t.Error("no search found the page with the huge title")
+	}
+	if largest > 256<<10 {
+		t.Errorf("largest answer %d bytes: a hit or a suggestion carries the huge title", largest)
+	}
+	rss := rssMB(t, serve.Process.Pid)
+	t.Logf("serve after 300 distinct searches and 300 suggestions: RSS %.0f MB, largest answer %d bytes", rss, largest)
+	if rss > 200 {
+		t.Errorf("serve RSS %.0f MB after 300 searches, want < 200 MB", rss)
+	}
+}
