@@ -9,6 +9,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 
 	"missionsearch"
+	"missionsearch/index"
 )
 
 // Snippet geometry.
@@ -23,10 +24,64 @@ const (
 // matcher finds the query's words in a text of one language, the way the
 // index matched them: by the analyzer's terms, or by close terms for the
 // typo-tolerant words.
+//
+// Analysing a whole page to find a few words is what made hits cost about
+// a millisecond each on long pages. So a matcher first scans the text for
+// candidate words, cheaply and without allocating (scanWords, mayMatch),
+// and analyses only those. A candidate is a word whose skeleton (lower
+// case, accents folded, doubled letters as one) begins with the first two
+// skeleton letters of a term the query looks for: the French light
+// stemmer, the Porter stemmer and folding only change the end of a word,
+// and a word's skeleton keeps its first letters through them. Arabic words
+// are looked at up to 3 letters in, past the prefixes the Arabic stemmer
+// removes (ال، وال، بال…). The words a typo-tolerant term matched are
+// known exactly: the terms of the body field within its edit distance,
+// which the search found in the index. The scan gives the words the
+// analysis of the whole text gives (TestSnippetScanEqualsAnalysis, on the
+// real corpora); the description, short, is analysed whole, with the edit
+// distance for typo-tolerant terms.
 type matcher struct {
 	an    analysis.Analyzer
 	exact map[string]bool
 	fuzzy []fuzzyStem
+	// keys are the skeleton prefixes of the exact terms; skip is how many
+	// letters into a word a key may start (Arabic prefixes). scanAll is
+	// set when the fuzzy terms of the index are unknown (not a scorch
+	// index): every word is then analysed.
+	keys    map[[2]rune]bool
+	skip    int
+	scanAll bool
+	// words caches the matched tokens of the candidate words analysed so
+	// far (a page repeats its words, and so do the hits of one search);
+	// a matcher serves the hits of one search, one at a time.
+	words map[string][]wordMatch
+}
+
+// wordMatch is a matched token of a word, with offsets in the word.
+type wordMatch struct {
+	start, end int
+	term       string
+}
+
+// maxCachedWords bounds the words a matcher remembers.
+const maxCachedWords = 4096
+
+// wordMatches returns the tokens of word that m matches.
+func (m *matcher) wordMatches(word string) []wordMatch {
+	if ms, ok := m.words[word]; ok {
+		return ms
+	}
+	var ms []wordMatch
+	for _, tok := range m.an.Analyze([]byte(word)) {
+		if m.match(tok.Term) {
+			ms = append(ms, wordMatch{tok.Start, tok.End, string(tok.Term)})
+		}
+	}
+	if m.words == nil || len(m.words) >= maxCachedWords {
+		m.words = map[string][]wordMatch{}
+	}
+	m.words[strings.Clone(word)] = ms
+	return ms
 }
 
 type fuzzyStem struct {
@@ -76,7 +131,18 @@ func (p *plan) matcher(l missionsearch.Lang) *matcher {
 				m.exact[t] = true
 			}
 			if f := ti.stemFuzz(i); f > 0 {
-				m.fuzzy = append(m.fuzzy, fuzzyStem{[]rune(ti.stems[i][0]), f})
+				stem := ti.stems[i][0]
+				m.fuzzy = append(m.fuzzy, fuzzyStem{[]rune(stem), f})
+				// The body words the index matched by typo tolerance
+				// are the terms of the body field within f edits: the
+				// scan looks for them as exact terms.
+				e, err := p.v.st.fuzz.candidates(p.v.r, index.BodyField(missionsearch.Langs[i]), stem, f)
+				if err != nil {
+					m.scanAll = true
+				}
+				for _, t := range e.terms {
+					m.exact[t] = true
+				}
 			}
 			for _, c := range ti.cands {
 				for _, t := range terms(m.an, c) {
@@ -85,8 +151,208 @@ func (p *plan) matcher(l missionsearch.Lang) *matcher {
 			}
 		}
 	}
+	m.keys = map[[2]rune]bool{}
+	for t := range m.exact {
+		m.keys[skeletonKey(t)] = true
+	}
+	if missionsearch.Langs[i] == missionsearch.LangAR {
+		m.skip = 3
+	}
 	p.marks[i] = m
 	return m
+}
+
+// skeletonKey returns the first two letters of the skeleton of word (see
+// matcher); a missing letter is 0.
+func skeletonKey(word string) [2]rune {
+	var k [2]rune
+	n := 0
+	for _, r := range word {
+		r = skeletonRune(r)
+		if r == 0 || (n > 0 && k[n-1] == r) {
+			continue
+		}
+		k[n] = r
+		if n++; n == 2 {
+			break
+		}
+	}
+	return k
+}
+
+// skeletonRune returns the skeleton form of a letter: lower case, without
+// its accent, the Arabic letters that the Arabic normaliser merges as one;
+// 0 for a letter that the skeleton leaves out (combining marks, tatweel).
+func skeletonRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}
+	if f, ok := skeletonFold[r]; ok {
+		return f
+	}
+	if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Cf, r) {
+		return 0
+	}
+	return unicode.ToLower(r)
+}
+
+// skeletonFold maps the letters whose skeleton is another letter.
+var skeletonFold = func() map[rune]rune {
+	m := map[rune]rune{
+		'œ': 'o', 'Œ': 'o', 'æ': 'a', 'Æ': 'a', 'ß': 's',
+		'آ': 'ا', 'أ': 'ا', 'إ': 'ا', 'ٱ': 'ا', 'ة': 'ه', 'ى': 'ي', 'ـ': 0,
+	}
+	for _, group := range []string{
+		"aàáâãäåāăą", "AÀÁÂÃÄÅĀĂĄ", "cçćč", "CÇĆČ", "eèéêëēėęě", "EÈÉÊËĒĖĘĚ", "iìíîïīį", "IÌÍÎÏĪĮ",
+		"nñńň", "NÑŃŇ", "oòóôõöøō", "OÒÓÔÕÖØŌ", "uùúûüūů", "UÙÚÛÜŪŮ", "yýÿ", "YÝŸ", "sśšş", "SŚŠŞ", "zźżž", "ZŹŻŽ",
+	} {
+		rs := []rune(group)
+		for _, r := range rs[1:] {
+			m[r] = unicode.ToLower(rs[0])
+		}
+	}
+	return m
+}()
+
+// keyed reports whether sk, the first n skeleton letters of a part of a
+// word, start with a key of m within its first m.skip+1 letters.
+func (m *matcher) keyed(sk *[6]rune, n int) bool {
+	for off := 0; off <= m.skip && off < max(n, 1); off++ {
+		var k [2]rune
+		copy(k[:], sk[off:min(n, off+2)])
+		if m.keys[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// inWord reports whether r belongs to a word of scanWords: letters,
+// digits, marks, format characters (a soft hyphen does not split a word)
+// and connectors such as '_'.
+func inWord(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r) ||
+		unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Pc, r) || unicode.Is(unicode.Nl, r) || unicode.Is(unicode.No, r)
+}
+
+// isJoiner reports whether r joins two words into one token when it lies
+// between them (the MidLetter and MidNum characters of Unicode word
+// segmentation: l'état, 3,5, 10.2, fin.Début).
+func isJoiner(r rune) bool {
+	switch r {
+	case '\'', '’', '.', ',', ':', ';', '·', '\u2018', '\u2024', '\uFE52', '\uFF07', '\uFF0E', '\u037E', '\u0589', '\u060C', '\u060D', '\u066C', '\u07F8', '\u2044', '\uFE10', '\uFE13', '\uFE14', '\uFE50', '\uFE54', '\uFF0C', '\uFF1B':
+		return true
+	}
+	return false
+}
+
+// scanWords calls fn with the byte offsets of each word of text that may
+// hold a term of m: a word is a run of word runes, with single joiners
+// between word runes kept inside, and it may hold a term when one of its
+// parts (its start, and after each joiner: l'<part>) has the skeleton
+// prefix of a term (see matcher). A word is never smaller than a token of
+// the analyzers' tokenizer (Unicode word segmentation), so analysing a word
+// alone gives the tokens the whole text gives there. One pass, no
+// allocation: most words are dismissed after their first two letters.
+func (m *matcher) scanWords(text string, fn func(start, end int)) {
+	start, last := -1, -1 // the current word, -1 outside one; the end of its last word rune
+	var sk [6]rune        // the skeleton letters of the current part
+	n, want := 0, m.skip+2
+	done, hit := false, m.scanAll // the part is decided; the word may match
+	end := func() {
+		if !done && !hit {
+			hit = m.keyed(&sk, n)
+		}
+		if hit {
+			fn(start, last)
+		}
+		start, n, done, hit = -1, 0, false, m.scanAll
+	}
+	letter := func(sr rune) {
+		if sr != 0 && (n == 0 || sk[n-1] != sr) {
+			sk[n] = sr
+			if n++; n == want {
+				done, hit = true, m.keyed(&sk, n)
+			}
+		}
+	}
+	joiner := func() { // a joiner inside a word starts a new part
+		if !done && !hit {
+			hit = m.keyed(&sk, n)
+		}
+		n, done = 0, false
+	}
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf { // the common case, ASCII
+			switch {
+			case asciiClass[c] == asciiWord:
+				if start < 0 {
+					start = i
+				}
+				last = i + 1
+				if !done && !hit {
+					if 'A' <= c && c <= 'Z' {
+						c += 'a' - 'A'
+					}
+					letter(rune(c))
+				}
+			case start >= 0 && last == i && isJoiner(rune(c)) && i+1 < len(text) && inWord(nextRune(text[i+1:])):
+				joiner()
+			case start >= 0:
+				end()
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case inWord(r):
+			if start < 0 {
+				start = i
+			}
+			last = i + size
+			if !done && !hit {
+				letter(skeletonRune(r))
+			}
+		case start >= 0 && last == i && isJoiner(r) && i+size < len(text) && inWord(nextRune(text[i+size:])):
+			joiner()
+		case start >= 0:
+			end()
+		}
+		i += size
+	}
+	if start >= 0 {
+		end()
+	}
+}
+
+// ASCII character classes of scanWords.
+const (
+	asciiOther = iota
+	asciiWord
+)
+
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := range utf8.RuneSelf {
+		if inWord(rune(c)) {
+			t[c] = asciiWord
+		}
+	}
+	return t
+}()
+
+func nextRune(s string) rune {
+	if s[0] < utf8.RuneSelf {
+		return rune(s[0])
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
 }
 
 // snippet returns the safe HTML snippet of a page: the passage of body with
@@ -99,11 +365,11 @@ func snippet(body, description string, m *matcher) string {
 	if !utf8.ValidString(description) {
 		description = strings.ToValidUTF8(description, "\uFFFD")
 	}
-	s, ok := cut(body, m)
+	s, ok := window(body, scanMatches(body, m))
 	if ok || description == "" {
 		return s
 	}
-	s, _ = cut(description, m)
+	s, _ = window(description, analysedMatches(description, m))
 	return s
 }
 
@@ -115,23 +381,55 @@ type span struct {
 	runeStart, runeEnd int
 }
 
-// cut returns about snippetRunes characters of text as safe HTML, with the
-// words m matches between <mark> tags: the window with the most distinct
-// matched words, or the start of text when nothing matches (ok false).
-func cut(text string, m *matcher) (string, bool) {
+// scanLimit returns the end of the part of text whose words are looked at:
+// its first maxAnalyzedBytes, cut at a character boundary.
+func scanLimit(text string) int {
+	limit := min(len(text), maxAnalyzedBytes)
+	for limit < len(text) && !utf8.RuneStart(text[limit]) {
+		limit--
+	}
+	return limit
+}
+
+// scanMatches returns the words of the first maxAnalyzedBytes of text that
+// m matches, in order: the candidate words of a scan, analysed one by one.
+// Its cost is that of a byte scan plus the analysis of the candidates,
+// whatever the length of the page beyond the scanned part.
+func scanMatches(text string, m *matcher) []span {
+	if m.empty() {
+		return nil
+	}
 	var spans []span
-	if !m.empty() {
-		limit := min(len(text), maxAnalyzedBytes)
-		for limit < len(text) && !utf8.RuneStart(text[limit]) {
-			limit--
+	m.scanWords(text[:scanLimit(text)], func(ws, we int) {
+		for _, wm := range m.wordMatches(text[ws:we]) {
+			start := elidedStart(text, ws+wm.start, ws+wm.end)
+			spans = append(spans, span{start: start, end: ws + wm.end, term: wm.term})
 		}
-		for _, tok := range m.an.Analyze([]byte(text[:limit])) {
-			if m.match(tok.Term) {
-				start := elidedStart(text, tok.Start, tok.End)
-				spans = append(spans, span{start: start, end: tok.End, term: string(tok.Term)})
-			}
+	})
+	return spans
+}
+
+// analysedMatches returns the words of the first maxAnalyzedBytes of text
+// that m matches, in order, from the analysis of all that text: the way of
+// short texts (descriptions), and the oracle of scanMatches.
+func analysedMatches(text string, m *matcher) []span {
+	if m.empty() {
+		return nil
+	}
+	var spans []span
+	for _, tok := range m.an.Analyze([]byte(text[:scanLimit(text)])) {
+		if m.match(tok.Term) {
+			start := elidedStart(text, tok.Start, tok.End)
+			spans = append(spans, span{start: start, end: tok.End, term: string(tok.Term)})
 		}
 	}
+	return spans
+}
+
+// window returns about snippetRunes characters of text as safe HTML, with
+// the spans between <mark> tags: the window with the most distinct matched
+// words, or the start of text when there is no span (ok false).
+func window(text string, spans []span) (string, bool) {
 	// Character offsets of the spans, counted in one pass.
 	pos, runes := 0, 0
 	for i := range spans {
@@ -141,7 +439,13 @@ func cut(text string, m *matcher) (string, bool) {
 		spans[i].runeEnd = runes
 		pos = spans[i].end
 	}
-	total := runes + utf8.RuneCountInString(text[pos:])
+	// The length of the text in characters matters only near its end:
+	// beyond the spans and one window, it is not counted.
+	counted := min(len(text), max(pos, scanLimit(text))+utf8.UTFMax*snippetRunes)
+	for counted < len(text) && !utf8.RuneStart(text[counted]) {
+		counted++
+	}
+	total := runes + utf8.RuneCountInString(text[pos:counted])
 
 	// The best window: most distinct terms, then most matches, earliest.
 	winStart, best, bestScore := 0, -1, -1
