@@ -2,6 +2,7 @@ package search
 
 import (
 	"html"
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -41,9 +42,13 @@ const (
 // real corpora); the description, short, is analysed whole, with the edit
 // distance for typo-tolerant terms.
 type matcher struct {
-	an    analysis.Analyzer
-	exact map[string]bool
+	an analysis.Analyzer
+	// exact maps the terms to the clauses of the query they match, a bit
+	// per clause (the 64th stands for the later ones); all has the bit of
+	// every clause.
+	exact map[string]uint64
 	fuzzy []fuzzyStem
+	all   uint64
 	// keys are the skeleton prefixes of the exact terms; skip is how many
 	// letters into a word a key may start (Arabic prefixes). scanAll is
 	// set when the fuzzy terms of the index are unknown (not a scorch
@@ -57,10 +62,11 @@ type matcher struct {
 	words map[string][]wordMatch
 }
 
-// wordMatch is a matched token of a word, with offsets in the word.
+// wordMatch is a matched token of a word, with offsets in the word and
+// the clauses it matches.
 type wordMatch struct {
 	start, end int
-	term       string
+	mask       uint64
 }
 
 // maxCachedWords bounds the words a matcher remembers.
@@ -73,8 +79,8 @@ func (m *matcher) wordMatches(word string) []wordMatch {
 	}
 	var ms []wordMatch
 	for _, tok := range m.an.Analyze([]byte(word)) {
-		if m.match(tok.Term) {
-			ms = append(ms, wordMatch{tok.Start, tok.End, string(tok.Term)})
+		if mask := m.match(tok.Term); mask != 0 {
+			ms = append(ms, wordMatch{tok.Start, tok.End, mask})
 		}
 	}
 	if m.words == nil || len(m.words) >= maxCachedWords {
@@ -87,24 +93,24 @@ func (m *matcher) wordMatches(word string) []wordMatch {
 type fuzzyStem struct {
 	term []rune
 	dist int
+	mask uint64
 }
 
 func (m *matcher) empty() bool { return m == nil || (len(m.exact) == 0 && len(m.fuzzy) == 0) }
 
-func (m *matcher) match(term []byte) bool {
-	if m.exact[string(term)] {
-		return true
-	}
+// match returns the clauses term matches (0 for none).
+func (m *matcher) match(term []byte) uint64 {
+	mask := m.exact[string(term)]
 	if len(m.fuzzy) == 0 {
-		return false
+		return mask
 	}
 	rs := []rune(string(term))
 	for _, f := range m.fuzzy {
-		if withinDistance(rs, f.term, f.dist) {
-			return true
+		if mask&f.mask == 0 && withinDistance(rs, f.term, f.dist) {
+			mask |= f.mask
 		}
 	}
-	return false
+	return mask
 }
 
 // langIndex returns the index of l in missionsearch.Langs (French for an
@@ -124,15 +130,17 @@ func (p *plan) matcher(l missionsearch.Lang) *matcher {
 	if p.marks[i] != nil {
 		return p.marks[i]
 	}
-	m := &matcher{an: p.s.an.lang[i], exact: map[string]bool{}}
-	for _, alts := range p.clauses {
+	m := &matcher{an: p.s.an.lang[i], exact: map[string]uint64{}}
+	for ci, alts := range p.clauses {
+		bit := uint64(1) << min(ci, 63)
+		m.all |= bit
 		for _, ti := range alts {
 			for _, t := range ti.stems[i] {
-				m.exact[t] = true
+				m.exact[t] |= bit
 			}
 			if f := ti.stemFuzz(i); f > 0 {
 				stem := ti.stems[i][0]
-				m.fuzzy = append(m.fuzzy, fuzzyStem{[]rune(stem), f})
+				m.fuzzy = append(m.fuzzy, fuzzyStem{[]rune(stem), f, bit})
 				// The body words the index matched by typo tolerance
 				// are the terms of the body field within f edits: the
 				// scan looks for them as exact terms.
@@ -141,12 +149,12 @@ func (p *plan) matcher(l missionsearch.Lang) *matcher {
 					m.scanAll = true
 				}
 				for _, t := range e.terms {
-					m.exact[t] = true
+					m.exact[t] |= bit
 				}
 			}
 			for _, c := range ti.cands {
 				for _, t := range terms(m.an, c) {
-					m.exact[t] = true
+					m.exact[t] |= bit
 				}
 			}
 		}
@@ -252,7 +260,7 @@ func isJoiner(r rune) bool {
 	return false
 }
 
-// scanWords calls fn with the byte offsets of each word of text that may
+// scanWords calls fn, until it returns false, with the byte offsets of each word of text that may
 // hold a term of m: a word is a run of word runes, with single joiners
 // between word runes kept inside, and it may hold a term when one of its
 // parts (its start, and after each joiner: l'<part>) has the skeleton
@@ -260,17 +268,18 @@ func isJoiner(r rune) bool {
 // the analyzers' tokenizer (Unicode word segmentation), so analysing a word
 // alone gives the tokens the whole text gives there. One pass, no
 // allocation: most words are dismissed after their first two letters.
-func (m *matcher) scanWords(text string, fn func(start, end int)) {
+func (m *matcher) scanWords(text string, fn func(start, end int) bool) {
 	start, last := -1, -1 // the current word, -1 outside one; the end of its last word rune
 	var sk [6]rune        // the skeleton letters of the current part
 	n, want := 0, m.skip+2
 	done, hit := false, m.scanAll // the part is decided; the word may match
+	stop := false                 // fn asked to stop
 	end := func() {
 		if !done && !hit {
 			hit = m.keyed(&sk, n)
 		}
-		if hit {
-			fn(start, last)
+		if hit && !fn(start, last) {
+			stop = true
 		}
 		start, n, done, hit = -1, 0, false, m.scanAll
 	}
@@ -305,7 +314,9 @@ func (m *matcher) scanWords(text string, fn func(start, end int)) {
 			case start >= 0 && last == i && isJoiner(rune(c)) && i+1 < len(text) && inWord(nextRune(text[i+1:])):
 				joiner()
 			case start >= 0:
-				end()
+				if end(); stop {
+					return
+				}
 			}
 			i++
 			continue
@@ -323,7 +334,9 @@ func (m *matcher) scanWords(text string, fn func(start, end int)) {
 		case start >= 0 && last == i && isJoiner(r) && i+size < len(text) && inWord(nextRune(text[i+size:])):
 			joiner()
 		case start >= 0:
-			end()
+			if end(); stop {
+				return
+			}
 		}
 		i += size
 	}
@@ -373,10 +386,11 @@ func snippet(body, description string, m *matcher) string {
 	return s
 }
 
-// span is a matched word in a text, as byte offsets.
+// span is a matched word in a text, as byte offsets, with the clauses of
+// the query it matches.
 type span struct {
 	start, end int
-	term       string
+	mask       uint64
 	// runeStart and runeEnd are the same offsets in characters.
 	runeStart, runeEnd int
 }
@@ -400,13 +414,38 @@ func scanMatches(text string, m *matcher) []span {
 		return nil
 	}
 	var spans []span
-	m.scanWords(text[:scanLimit(text)], func(ws, we int) {
+	stop := len(text)
+	m.scanWords(text[:scanLimit(text)], func(ws, we int) bool {
+		if ws > stop {
+			return false
+		}
 		for _, wm := range m.wordMatches(text[ws:we]) {
 			start := elidedStart(text, ws+wm.start, ws+wm.end)
-			spans = append(spans, span{start: start, end: ws + wm.end, term: wm.term})
+			spans = append(spans, span{start: start, end: ws + wm.end, mask: wm.mask})
+			stop = min(stop, m.stopAt(text, spans))
 		}
+		return true
 	})
 	return spans
+}
+
+// stopAt returns where the search for matches may stop, in bytes of text,
+// after the last of spans: when it completes a window holding every clause
+// of the query, no later window can hold more, so the matches beyond that
+// window's end are not needed; len(text) otherwise.
+func (m *matcher) stopAt(text string, spans []span) int {
+	last := spans[len(spans)-1]
+	var acc uint64
+	for i := len(spans) - 1; i >= 0; i-- {
+		if last.end-spans[i].start > utf8.UTFMax*snippetRunes ||
+			utf8.RuneCountInString(text[spans[i].start:last.end]) > snippetRunes-snippetLead {
+			break
+		}
+		if acc |= spans[i].mask; acc == m.all {
+			return spans[i].start + utf8.UTFMax*snippetRunes
+		}
+	}
+	return len(text)
 }
 
 // analysedMatches returns the words of the first maxAnalyzedBytes of text
@@ -417,10 +456,15 @@ func analysedMatches(text string, m *matcher) []span {
 		return nil
 	}
 	var spans []span
+	stop := len(text)
 	for _, tok := range m.an.Analyze([]byte(text[:scanLimit(text)])) {
-		if m.match(tok.Term) {
+		if tok.Start > stop {
+			break
+		}
+		if mask := m.match(tok.Term); mask != 0 {
 			start := elidedStart(text, tok.Start, tok.End)
-			spans = append(spans, span{start: start, end: tok.End, term: string(tok.Term)})
+			spans = append(spans, span{start: start, end: tok.End, mask: mask})
+			stop = min(stop, m.stopAt(text, spans))
 		}
 	}
 	return spans
@@ -447,17 +491,18 @@ func window(text string, spans []span) (string, bool) {
 	}
 	total := runes + utf8.RuneCountInString(text[pos:counted])
 
-	// The best window: most distinct terms, then most matches, earliest.
+	// The best window: most clauses of the query, then most matches,
+	// earliest.
 	winStart, best, bestScore := 0, -1, -1
 	for i := range spans {
 		ws := max(0, min(spans[i].runeStart-snippetLead, total-snippetRunes))
-		distinct := map[string]bool{}
+		var clauses uint64
 		n := 0
 		for j := i; j < len(spans) && spans[j].runeEnd <= ws+snippetRunes; j++ {
-			distinct[spans[j].term] = true
+			clauses |= spans[j].mask
 			n++
 		}
-		if score := len(distinct)*1000 + n; score > bestScore {
+		if score := bits.OnesCount64(clauses)*1000 + n; score > bestScore {
 			best, bestScore, winStart = i, score, ws
 		}
 	}
