@@ -54,6 +54,7 @@ type matcher struct {
 	// set when the fuzzy terms of the index are unknown (not a scorch
 	// index): every word is then analysed.
 	keys    map[[2]rune]bool
+	firsts  [4]uint64 // the first letters of the keys below 256, a bit each
 	skip    int
 	scanAll bool
 	// words caches the matched tokens of the candidate words analysed so
@@ -161,7 +162,11 @@ func (p *plan) matcher(l missionsearch.Lang) *matcher {
 	}
 	m.keys = map[[2]rune]bool{}
 	for t := range m.exact {
-		m.keys[skeletonKey(t)] = true
+		k := skeletonKey(t)
+		m.keys[k] = true
+		if k[0] < 256 {
+			m.firsts[k[0]>>6] |= 1 << (k[0] & 63)
+		}
 	}
 	if missionsearch.Langs[i] == missionsearch.LangAR {
 		m.skip = 3
@@ -228,6 +233,9 @@ var skeletonFold = func() map[rune]rune {
 // keyed reports whether sk, the first n skeleton letters of a part of a
 // word, start with a key of m within its first m.skip+1 letters.
 func (m *matcher) keyed(sk *[6]rune, n int) bool {
+	if m.skip == 0 && sk[0] < 256 && m.firsts[sk[0]>>6]&(1<<(sk[0]&63)) == 0 {
+		return false // the common case: no key starts with this letter
+	}
 	for off := 0; off <= m.skip && off < max(n, 1); off++ {
 		var k [2]rune
 		copy(k[:], sk[off:min(n, off+2)])
@@ -260,7 +268,7 @@ func isJoiner(r rune) bool {
 	return false
 }
 
-// scanWords calls fn, until it returns false, with the byte offsets of each word of text that may
+// scanWords calls fn with the byte offsets of each word of text that may
 // hold a term of m: a word is a run of word runes, with single joiners
 // between word runes kept inside, and it may hold a term when one of its
 // parts (its start, and after each joiner: l'<part>) has the skeleton
@@ -268,80 +276,66 @@ func isJoiner(r rune) bool {
 // the analyzers' tokenizer (Unicode word segmentation), so analysing a word
 // alone gives the tokens the whole text gives there. One pass, no
 // allocation: most words are dismissed after their first two letters.
-func (m *matcher) scanWords(text string, fn func(start, end int) bool) {
-	start, last := -1, -1 // the current word, -1 outside one; the end of its last word rune
-	var sk [6]rune        // the skeleton letters of the current part
-	n, want := 0, m.skip+2
-	done, hit := false, m.scanAll // the part is decided; the word may match
-	stop := false                 // fn asked to stop
-	end := func() {
-		if !done && !hit {
-			hit = m.keyed(&sk, n)
-		}
-		if hit && !fn(start, last) {
-			stop = true
-		}
-		start, n, done, hit = -1, 0, false, m.scanAll
-	}
-	letter := func(sr rune) {
-		if sr != 0 && (n == 0 || sk[n-1] != sr) {
-			sk[n] = sr
-			if n++; n == want {
-				done, hit = true, m.keyed(&sk, n)
-			}
-		}
-	}
-	joiner := func() { // a joiner inside a word starts a new part
-		if !done && !hit {
-			hit = m.keyed(&sk, n)
-		}
-		n, done = 0, false
-	}
+//
+// The scan ends at the end of text, or at the first word starting after
+// *limit, which fn may lower.
+func (m *matcher) scanWords(text string, limit *int, fn func(start, end int)) {
+	want := m.skip + 2
 	for i := 0; i < len(text); {
-		if c := text[i]; c < utf8.RuneSelf { // the common case, ASCII
-			switch {
-			case asciiClass[c] == asciiWord:
-				if start < 0 {
-					start = i
-				}
-				last = i + 1
-				if !done && !hit {
-					if 'A' <= c && c <= 'Z' {
-						c += 'a' - 'A'
-					}
-					letter(rune(c))
-				}
-			case start >= 0 && last == i && isJoiner(rune(c)) && i+1 < len(text) && inWord(nextRune(text[i+1:])):
-				joiner()
-			case start >= 0:
-				if end(); stop {
-					return
-				}
+		// Out of words: to the start of the next one.
+		if c := text[i]; c < utf8.RuneSelf {
+			if asciiClass[c] != asciiWord {
+				i++
+				continue
 			}
-			i++
+		} else if r, size := utf8.DecodeRuneInString(text[i:]); !inWord(r) {
+			i += size
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		switch {
-		case inWord(r):
-			if start < 0 {
-				start = i
-			}
-			last = i + size
-			if !done && !hit {
-				letter(skeletonRune(r))
-			}
-		case start >= 0 && last == i && isJoiner(r) && i+size < len(text) && inWord(nextRune(text[i+size:])):
-			joiner()
-		case start >= 0:
-			if end(); stop {
-				return
-			}
+		if i > *limit {
+			return
 		}
-		i += size
-	}
-	if start >= 0 {
-		end()
+		start, hit := i, m.scanAll
+		for { // a part of the word
+			var sk [6]rune // its first skeleton letters
+			n := 0
+			for i < len(text) {
+				r, size := rune(text[i]), 1
+				if r < utf8.RuneSelf {
+					if asciiClass[r] != asciiWord {
+						break
+					}
+					if 'A' <= r && r <= 'Z' {
+						r += 'a' - 'A'
+					}
+				} else {
+					if r, size = utf8.DecodeRuneInString(text[i:]); !inWord(r) {
+						break
+					}
+					r = skeletonRune(r)
+				}
+				if n < want && r != 0 && (n == 0 || sk[n-1] != r) {
+					sk[n] = r
+					n++
+				}
+				i += size
+			}
+			if !hit {
+				hit = m.keyed(&sk, n)
+			}
+			// A joiner between two word runes starts another part.
+			if i == len(text) {
+				break
+			}
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if !isJoiner(r) || i+size == len(text) || !inWord(nextRune(text[i+size:])) {
+				break
+			}
+			i += size
+		}
+		if hit {
+			fn(start, i)
+		}
 	}
 }
 
@@ -371,19 +365,34 @@ func nextRune(s string) rune {
 // snippet returns the safe HTML snippet of a page: the passage of body with
 // the most matched words, else the description (with its matches marked),
 // else the start of the body.
+//
+// Only the start of a long body is read: its first maxAnalyzedBytes, where
+// matches are looked for, and room for a window after them.
 func snippet(body, description string, m *matcher) string {
-	if !utf8.ValidString(body) {
-		body = strings.ToValidUTF8(body, "\uFFFD")
-	}
-	if !utf8.ValidString(description) {
-		description = strings.ToValidUTF8(description, "\uFFFD")
-	}
-	s, ok := window(body, scanMatches(body, m))
+	body, more := snippetText(body)
+	description, moreDesc := snippetText(description)
+	s, ok := window(body, scanMatches(body, m), more)
 	if ok || description == "" {
 		return s
 	}
-	s, _ = window(description, analysedMatches(description, m))
+	s, _ = window(description, analysedMatches(description, m), moreDesc)
 	return s
+}
+
+// snippetText returns the part of text a snippet may show, as valid UTF-8,
+// and whether text goes on beyond it.
+func snippetText(text string) (string, bool) {
+	more := false
+	if n := maxAnalyzedBytes + 2*utf8.UTFMax*snippetRunes; len(text) > n {
+		for n > 0 && !utf8.RuneStart(text[n]) {
+			n--
+		}
+		text, more = text[:n], true
+	}
+	if !utf8.ValidString(text) {
+		text = strings.ToValidUTF8(text, "\uFFFD")
+	}
+	return text, more
 }
 
 // span is a matched word in a text, as byte offsets, with the clauses of
@@ -415,16 +424,12 @@ func scanMatches(text string, m *matcher) []span {
 	}
 	var spans []span
 	stop := len(text)
-	m.scanWords(text[:scanLimit(text)], func(ws, we int) bool {
-		if ws > stop {
-			return false
-		}
+	m.scanWords(text[:scanLimit(text)], &stop, func(ws, we int) {
 		for _, wm := range m.wordMatches(text[ws:we]) {
 			start := elidedStart(text, ws+wm.start, ws+wm.end)
 			spans = append(spans, span{start: start, end: ws + wm.end, mask: wm.mask})
 			stop = min(stop, m.stopAt(text, spans))
 		}
-		return true
 	})
 	return spans
 }
@@ -473,7 +478,8 @@ func analysedMatches(text string, m *matcher) []span {
 // window returns about snippetRunes characters of text as safe HTML, with
 // the spans between <mark> tags: the window with the most distinct matched
 // words, or the start of text when there is no span (ok false).
-func window(text string, spans []span) (string, bool) {
+// more tells that the text goes on after text.
+func window(text string, spans []span, more bool) (string, bool) {
 	// Character offsets of the spans, counted in one pass.
 	pos, runes := 0, 0
 	for i := range spans {
@@ -484,8 +490,8 @@ func window(text string, spans []span) (string, bool) {
 		pos = spans[i].end
 	}
 	// The length of the text in characters matters only near its end:
-	// beyond the spans and one window, it is not counted.
-	counted := min(len(text), max(pos, scanLimit(text))+utf8.UTFMax*snippetRunes)
+	// beyond the last span and one window, it is not counted.
+	counted := min(len(text), pos+utf8.UTFMax*snippetRunes)
 	for counted < len(text) && !utf8.RuneStart(text[counted]) {
 		counted++
 	}
@@ -508,8 +514,14 @@ func window(text string, spans []span) (string, bool) {
 	}
 
 	// From characters to bytes, then out to word boundaries.
-	start, end := runeOffset(text, 0, 0, winStart), 0
-	end = runeOffset(text, start, winStart, winStart+snippetRunes)
+	// The window starts at most snippetLead characters before its first
+	// span (the end of the text may pull it further back): walk back from
+	// the span rather than forward from the start of the text.
+	start := 0
+	if best >= 0 {
+		start = runeBack(text, spans[best].start, spans[best].runeStart-winStart)
+	}
+	end := runeOffset(text, start, winStart, winStart+snippetRunes)
 	if best >= 0 {
 		start = min(start, spans[best].start)
 	}
@@ -532,7 +544,7 @@ func window(text string, spans []span) (string, bool) {
 		at = sp.end
 	}
 	writeText(&b, text[at:end])
-	if end < len(text) {
+	if end < len(text) || more {
 		b.WriteString(" …")
 	}
 	return strings.TrimSpace(b.String()), best >= 0
@@ -545,6 +557,17 @@ func runeOffset(text string, from, fromRune, n int) int {
 	for r := fromRune; r < n && i < len(text); r++ {
 		_, size := utf8.DecodeRuneInString(text[i:])
 		i += size
+	}
+	return i
+}
+
+// runeBack returns the byte offset n characters before byte offset from
+// of text.
+func runeBack(text string, from, n int) int {
+	i := from
+	for ; n > 0 && i > 0; n-- {
+		_, size := utf8.DecodeLastRuneInString(text[:i])
+		i -= size
 	}
 	return i
 }

@@ -136,3 +136,58 @@ func spansText(text string, spans []span) string {
 	}
 	return "[" + strings.Join(parts, " ") + "]"
 }
+
+// BenchmarkSnippet measures the snippet of one hit on a 1 KB and a 300 KB
+// page, with the query's word near the start, near the end of the scanned
+// part, and absent: the cost must not grow with the page beyond the
+// scanned part (maxAnalyzedBytes).
+//
+//	go test -run '^$' -bench Snippet -benchmem ./search
+func BenchmarkSnippet(b *testing.B) {
+	filler := "Les partenaires de la mission ont présenté le bilan des projets de l'année dans plusieurs régions. "
+	page := func(size int, at float64) string {
+		var sb strings.Builder
+		for sb.Len() < size {
+			if at >= 0 && sb.Len() >= int(at*float64(min(size, maxAnalyzedBytes)-200)) {
+				sb.WriteString("Un atelier sur la coopération migratoire s'est tenu à Rabat. ")
+				at = -1
+			}
+			sb.WriteString(filler)
+		}
+		return sb.String()
+	}
+	s := New(mustBuildIndex(b, &missionsearch.Page{URL: "https://mission.example/fr/a", Title: "Atelier", Body: page(2000, 0.5)}))
+	q, err := ParseQuery("atelier coopération")
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := s.open()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer v.Close()
+	p, err := s.plan(b.Context(), v, q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, size := range []struct {
+		name string
+		n    int
+	}{{"1KB", 1 << 10}, {"300KB", 300 << 10}} {
+		for _, where := range []struct {
+			name string
+			at   float64
+		}{{"early", 0.05}, {"late", 0.95}, {"absent", -1}} {
+			body := page(size.n, where.at)
+			b.Run(size.name+"/"+where.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					p.marks = [3]*matcher{} // each hit of a new search
+					if sn := snippet(body, "", p.matcher(missionsearch.LangFR)); (where.at >= 0) != strings.Contains(sn, "<mark>") {
+						b.Fatalf("snippet %q", sn)
+					}
+				}
+			})
+		}
+	}
+}
