@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"time"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -206,6 +207,8 @@ func (s *Server) handleReindex(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), s.cfg.ReindexTimeout)
 	defer cancel()
+	// The answer comes when the reindex ends, long after WriteTimeout.
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.ReindexTimeout + 10*time.Second))
 	stop := context.AfterFunc(s.done, cancel)
 	defer stop()
 	s.logger(r).InfoContext(ctx, "admin reindex started")

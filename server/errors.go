@@ -2,8 +2,11 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"missionsearch"
 )
@@ -80,3 +83,65 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	s.writeJSON(w, r, status, errorBody{errorDetail{Code: code, Message: msg}})
 }
+
+// jsonErrors gives the JSON error form to the errors that net/http's
+// helpers write in another form (http.Error's plain text, as
+// http.ServeContent answers an unsatisfiable range; a bare 412 for a
+// failed precondition): a response of status 400 or more that is neither
+// JSON nor one of the page's HTML error pages has its body replaced by
+// {"error": {"code", "message"}} with the same status.
+func (s *Server) jsonErrors(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(&jsonErrorWriter{ResponseWriter: w}, r)
+	})
+}
+
+type jsonErrorWriter struct {
+	http.ResponseWriter
+	wrote   bool
+	swallow bool // the plain text body of an http.Error is being dropped
+}
+
+func (w *jsonErrorWriter) WriteHeader(status int) {
+	if w.wrote {
+		return
+	}
+	w.wrote = true
+	h := w.Header()
+	ct := h.Get("Content-Type")
+	if status < 400 || strings.HasPrefix(ct, "application/json") || strings.HasPrefix(ct, "text/html") {
+		w.ResponseWriter.WriteHeader(status)
+		return
+	}
+	w.swallow = true
+	code := missionsearch.EINVALID
+	switch {
+	case status == http.StatusNotFound:
+		code = missionsearch.ENOTFOUND
+	case status == http.StatusTooManyRequests:
+		code = missionsearch.ETOOMANY
+	case status == http.StatusServiceUnavailable:
+		code = missionsearch.EUNAVAILABLE
+	case status >= 500:
+		code = missionsearch.EINTERNAL
+	}
+	b, _ := json.Marshal(errorBody{errorDetail{Code: code, Message: http.StatusText(status) + "."}})
+	b = append(b, '\n')
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	h.Set("Cache-Control", "no-store")
+	w.ResponseWriter.WriteHeader(status)
+	w.ResponseWriter.Write(b)
+}
+
+func (w *jsonErrorWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.swallow {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *jsonErrorWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

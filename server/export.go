@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -34,7 +35,20 @@ var csvHeader = []string{"id", "url", "title", "published", "updated", "section"
 // and a UTF-8 byte order mark (for spreadsheets); tags are joined by "; ".
 // The total is announced in X-Total-Count. A failure after the first bytes
 // aborts the connection, so a truncated export never looks complete.
+//
+// At most Config.MaxExports exports run at once (429 beyond); one lasts at
+// most Config.ExportTimeout, and a client that takes longer than
+// Config.ExportStall to accept a chunk is dropped.
 func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
+	select {
+	case s.exports <- struct{}{}:
+		defer func() { <-s.exports }()
+	default:
+		w.Header().Set("Retry-After", "30")
+		s.writeError(w, r, missionsearch.Errorf(missionsearch.ETOOMANY,
+			"Too many exports are running. Please try again in a minute."))
+		return
+	}
 	v, err := query(r, exportParams, nil)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -76,6 +90,17 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rc := http.NewResponseController(w)
+	// Each chunk gets ExportStall to reach the client, within the export's
+	// own deadline (the server's WriteTimeout is for short answers).
+	deadline, _ := r.Context().Deadline()
+	stall := func() {
+		d := time.Now().Add(s.cfg.ExportStall)
+		if !deadline.IsZero() && deadline.Before(d) {
+			d = deadline
+		}
+		rc.SetWriteDeadline(d)
+	}
+	stall()
 
 	var cw *csv.Writer
 	var enc *json.Encoder
@@ -112,7 +137,10 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if err == nil {
-			rc.Flush()
+			if err = rc.Flush(); errors.Is(err, http.ErrNotSupported) {
+				err = nil
+			}
+			stall()
 		}
 		if err != nil || res.Next == "" {
 			break

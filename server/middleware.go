@@ -25,9 +25,10 @@ import (
 
 // middleware wraps the router in the middleware every response goes
 // through, outermost first: access log and metrics, panic recovery,
-// security headers, gzip, CORS. Rate limiting and route naming run inside
+// security headers, gzip, CORS, the JSON form of stdlib errors. Rate limiting and route naming run inside
 // the router (they need the matched route), timeouts and caching per route.
 func (s *Server) middleware(h http.Handler) http.Handler {
+	h = s.jsonErrors(h)
 	h = s.cors(h)
 	h = gzipResponses(h)
 	h = securityHeaders(h)

@@ -64,6 +64,27 @@ type Config struct {
 	ExportTimeout time.Duration
 	// ReindexTimeout bounds an admin reindex; 0 means 1 hour.
 	ReindexTimeout time.Duration
+	// ExportStall bounds the wait for an export client to take each chunk
+	// of the export (a client that stops reading is dropped after it);
+	// 0 means 30 seconds.
+	ExportStall time.Duration
+	// MaxExports bounds the exports running at once; beyond it an export
+	// answers 429 with a Retry-After. 0 means 4.
+	MaxExports int
+
+	// Phase timeouts of the connections Open serves: reading the request
+	// headers (0 means 10 seconds), the whole request (0 means 30
+	// seconds), writing a response (0 means Timeout plus 10 seconds; the
+	// export and the admin reindex extend their own deadlines), and an
+	// idle keep-alive connection (0 means 2 minutes). A client slower
+	// than them has its connection closed. Errors that net/http answers
+	// itself before any handler runs (a malformed request line, headers
+	// over 64 KiB: 400 and 431) are plain text: they never reach the
+	// server's handler, so they cannot be given the JSON error form.
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -91,6 +112,24 @@ func (c Config) withDefaults() Config {
 	if c.ReindexTimeout <= 0 {
 		c.ReindexTimeout = time.Hour
 	}
+	if c.ExportStall <= 0 {
+		c.ExportStall = 30 * time.Second
+	}
+	if c.MaxExports <= 0 {
+		c.MaxExports = 4
+	}
+	if c.ReadHeaderTimeout <= 0 {
+		c.ReadHeaderTimeout = 10 * time.Second
+	}
+	if c.ReadTimeout <= 0 {
+		c.ReadTimeout = 30 * time.Second
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = c.Timeout + 10*time.Second
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 2 * time.Minute
+	}
 	return c
 }
 
@@ -107,6 +146,7 @@ type Server struct {
 	limiter     *limiter // nil when unlimited
 	corsOrigins map[string]bool
 	corsAny     bool
+	exports     chan struct{} // a slot per running export (Config.MaxExports)
 
 	// done is cancelled by Close: it ends admin reindexes, which outlive
 	// their client's connection.
@@ -131,7 +171,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: parse templates: %w", err)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, tmpl: tmpl, corsOrigins: map[string]bool{}}
+	s := &Server{cfg: cfg, log: cfg.Logger, tmpl: tmpl, corsOrigins: map[string]bool{}, exports: make(chan struct{}, cfg.MaxExports)}
 	s.done, s.cancel = context.WithCancel(context.Background())
 	for _, o := range cfg.CORSOrigins {
 		if o == "*" {
@@ -186,9 +226,10 @@ func (s *Server) Open(addr string) error {
 	s.ln = ln
 	s.srv = &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}

@@ -30,16 +30,25 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	cors := fs.String("cors", envOr(env, "MISSIONSEARCH_CORS", ""), "comma-separated origins allowed to call the API from browsers (env MISSIONSEARCH_CORS)")
 	rateLimit := fs.Float64("rate-limit", 20, "requests per second allowed per client IP (0 = unlimited)")
 	cacheMB := fs.Int("cache-mb", search.DefaultCacheBytes>>20, "memory of the search result cache, in MiB (0 = no result cache)")
+	var lim serveLimits
+	fs.DurationVar(&lim.timeout, "timeout", 5*time.Second, "longest search, suggestion or page")
+	fs.DurationVar(&lim.writeTimeout, "write-timeout", 0, "longest time to write an answer (0 = --timeout + 10s; exports and admin reindexes have their own)")
+	fs.DurationVar(&lim.exportTimeout, "export-timeout", 5*time.Minute, "longest export")
+	fs.DurationVar(&lim.exportStall, "export-stall", 30*time.Second, "longest wait for an export client to take each chunk")
+	fs.IntVar(&lim.maxExports, "max-exports", 4, "exports running at once (beyond: 429)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
+	if lim.timeout <= 0 || lim.writeTimeout < 0 || lim.exportTimeout <= 0 || lim.exportStall <= 0 || lim.maxExports <= 0 {
+		return usageError{"--timeout, --export-timeout, --export-stall and --max-exports must be positive (--write-timeout may be 0)"}
+	}
 	token := env.Getenv("MISSIONSEARCH_ADMIN_TOKEN")
 	srv, err := startServer(ctx, env, serveConfig{
 		data: *data, addr: *addr, readOnly: *readOnly, adminToken: token,
-		cors: splitList(*cors), rateLimit: *rateLimit, cacheMB: *cacheMB,
+		cors: splitList(*cors), rateLimit: *rateLimit, cacheMB: *cacheMB, limits: lim,
 	})
 	if err != nil {
 		return err
@@ -58,6 +67,14 @@ type serveConfig struct {
 	cors       []string
 	rateLimit  float64
 	cacheMB    int
+	limits     serveLimits
+}
+
+// serveLimits are the server's time and concurrency bounds (server.Config;
+// zero values take its defaults).
+type serveLimits struct {
+	timeout, writeTimeout, exportTimeout, exportStall time.Duration
+	maxExports                                        int
 }
 
 // running is a started serve: the HTTP server, the live index and what
@@ -126,6 +143,12 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 		BuildID:     live.BuildID,
 		CORSOrigins: cfg.cors,
 		RateLimit:   cfg.rateLimit,
+
+		Timeout:       cfg.limits.timeout,
+		WriteTimeout:  cfg.limits.writeTimeout,
+		ExportTimeout: cfg.limits.exportTimeout,
+		ExportStall:   cfg.limits.exportStall,
+		MaxExports:    cfg.limits.maxExports,
 	})
 	if err != nil {
 		stopWatch()
