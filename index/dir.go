@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -172,7 +173,7 @@ func (d *Dir) NewBuild() (id string, idx bleve.Index, err error) {
 		return "", nil, fmt.Errorf("index: mapping: %w", err)
 	}
 	id = d.newID()
-	cfg := map[string]any{"bolt_timeout": boltTimeout, "scorchMergePlanOptions": buildMergeConfig}
+	cfg := map[string]any{"bolt_timeout": boltTimeout, "scorchMergePlanOptions": buildMergeConfig, "asyncErrorCallbackName": asyncErrorCallback}
 	idx, err = bleve.NewUsing(d.BuildPath(id), m, scorch.Name, scorch.Name, cfg)
 	if err != nil {
 		os.RemoveAll(d.BuildPath(id))
@@ -230,7 +231,7 @@ func (d *Dir) CloneBuild(src string) (id string, idx bleve.Index, err error) {
 	if err := syncTree(dst); err != nil {
 		return "", nil, fmt.Errorf("index: clone build %s: %w", src, err)
 	}
-	idx, err = bleve.OpenUsing(dst, map[string]any{"bolt_timeout": boltTimeout})
+	idx, err = bleve.OpenUsing(dst, map[string]any{"bolt_timeout": boltTimeout, "asyncErrorCallbackName": asyncErrorCallback})
 	if err != nil {
 		return "", nil, fmt.Errorf("index: open clone of %s: %w", src, err)
 	}
@@ -258,6 +259,11 @@ const mergeWait = 30 * time.Second
 // merge runs on one core and costs about as much as the indexing itself
 // beyond some 20,000 pages. Settle is for full rebuilds: an incremental
 // build would rewrite the segments it hard-links.
+//
+// scorch retries failed writes for ever; Settle does not wait for them: when
+// persisting or merging keeps failing (a full disk), or makes no progress
+// for stallTimeout, it returns within seconds an error wrapping ErrWrites
+// and the cause, and the build is to be discarded.
 func (d *Dir) Settle(ctx context.Context, id string, idx bleve.Index, single bool) error {
 	ai, err := idx.Advanced()
 	if err != nil {
@@ -285,9 +291,13 @@ func (d *Dir) Settle(ctx context.Context, id string, idx bleve.Index, single boo
 			return nil
 		}
 	}
+	dog := newWatchdog(sc, d.BuildPath(id))
 	for {
 		mem, files := segments()
 		if mem > 0 { // the persister is still writing batches
+			if err := dog.check(); err != nil {
+				return fmt.Errorf("index: settle %s: %w", id, diskHint(err, d.BuildPath(id)))
+			}
 			if err := pause(); err != nil {
 				return err
 			}
@@ -296,8 +306,8 @@ func (d *Dir) Settle(ctx context.Context, id string, idx bleve.Index, single boo
 		if single && files <= 1 {
 			break
 		}
-		if err := sc.ForceMerge(ctx, plan); err != nil {
-			return fmt.Errorf("index: settle %s: %w", id, err)
+		if err := forceMerge(ctx, sc, plan, dog); err != nil {
+			return fmt.Errorf("index: settle %s: %w", id, diskHint(err, d.BuildPath(id)))
 		}
 		if err := ctx.Err(); err != nil {
 			return err
@@ -337,6 +347,151 @@ func (d *Dir) Settle(ctx context.Context, id string, idx bleve.Index, single boo
 	}
 }
 
+// forceMerge runs one forced merge of sc with plan and returns its error.
+// scorch's own ForceMerge never returns one: its merger retries a failed
+// forced merge for ever (a full disk: thousands of retries, the index lock
+// held), and ForceMerge waits for it. The merger reports the outcome of a
+// merge on a channel found in the request's context under the key
+// "mergeDone" (scorch.mergeDoneKey) and then gives the request up, so the
+// outcome is read there. After a failure the goroutine still waiting in
+// ForceMerge returns when the index is closed, which the caller does when
+// it discards the build (TestSettleDiskFull checks all this against the
+// bleve in go.mod).
+//
+// The merger may also be stuck retrying a background merge, and never take
+// the request: dog watches its errors meanwhile.
+func forceMerge(ctx context.Context, sc *scorch.Scorch, plan *mergeplan.MergePlanOptions, dog *watchdog) error {
+	done := make(chan error, 1)
+	returned := make(chan struct{})
+	mctx := context.WithValue(ctx, "mergeDone", done) // scorch's key: a plain string
+
+	go func() {
+		sc.ForceMerge(mctx, plan)
+		close(returned)
+	}()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	dog.reset()
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				return dog.explain(fmt.Errorf("merging segments: %w", err))
+			}
+			select {
+			case <-returned:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		case <-returned: // the index was closed
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+			if err := dog.check(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// watchdog bounds the waits of a build on scorch's persister and merger,
+// which retry failed writes for ever: a wait fails after persistErrors
+// failed persists or merges with no progress between them, or after
+// stallTimeout with no progress at all. Its errors carry the last error
+// scorch reported for the build (asyncErrors).
+type watchdog struct {
+	sc       *scorch.Scorch
+	path     string
+	errs     uint64    // persister and merger errors when progress was last seen
+	progress [4]uint64 // memory segments, file segments, last persisted and merged epochs
+	since    time.Time // when progress was last seen
+}
+
+const (
+	persistErrors = 5
+	stallTimeout  = 2 * time.Minute
+)
+
+func newWatchdog(sc *scorch.Scorch, path string) *watchdog {
+	w := &watchdog{sc: sc, path: filepath.Clean(path)}
+	w.reset()
+	return w
+}
+
+// reset starts watching from now.
+func (w *watchdog) reset() {
+	w.errs, w.progress = w.read()
+	w.since = time.Now()
+}
+
+func (w *watchdog) read() (errs uint64, progress [4]uint64) {
+	st := w.sc.StatsMap()
+	u := func(k string) uint64 { v, _ := st[k].(uint64); return v }
+	return u("TotPersistLoopErr") + u("TotFileMergeLoopErr"),
+		[4]uint64{u("num_root_memorysegments"), u("num_root_filesegments"), u("LastPersistedEpoch"), u("LastMergedEpoch")}
+}
+
+// check returns an error when the persister or the merger fails or
+// stalls.
+func (w *watchdog) check() error {
+	errs, progress := w.read()
+	if progress != w.progress {
+		w.errs, w.progress, w.since = errs, progress, time.Now()
+		return nil
+	}
+	if n := errs - w.errs; n >= persistErrors {
+		return w.explain(fmt.Errorf("writing segments failed %d times in a row", n))
+	}
+	if d := time.Since(w.since); d > stallTimeout {
+		return w.explain(fmt.Errorf("no progress writing segments for %v", d.Round(time.Second)))
+	}
+	return nil
+}
+
+// ErrWrites is wrapped by the errors of a build whose writes keep failing
+// (a full disk, a read-only file system): the build cannot be trusted
+// and must be discarded, unlike one whose merges merely did not finish.
+var ErrWrites = errors.New("writes failing")
+
+// explain returns err wrapping ErrWrites, with the last error scorch
+// reported for the build.
+func (w *watchdog) explain(err error) error {
+	if last, ok := asyncErrors.Load(w.path); ok && !strings.Contains(err.Error(), last.(error).Error()) {
+		return fmt.Errorf("%w: %w: %v", ErrWrites, err, last)
+	}
+	return fmt.Errorf("%w: %w", ErrWrites, err)
+}
+
+// asyncErrorCallback is the name under which scorch reports the errors of
+// its background work (persister, merger) to asyncErrors.
+const asyncErrorCallback = "missionsearch"
+
+// asyncErrors maps the path of an open build to the last error scorch
+// reported for it. Discard and Finish forget it.
+var asyncErrors sync.Map
+
+func init() {
+	scorch.RegistryAsyncErrorCallbacks[asyncErrorCallback] = func(err error, path string) {
+		// scorch's path is the build's "store" directory.
+		if path = filepath.Clean(path); filepath.Base(path) == "store" {
+			path = filepath.Dir(path)
+		}
+		asyncErrors.Store(path, err)
+	}
+}
+
+// diskHint adds to err how much room is left on the file system of path
+// when it is nearly full, the usual cause of failed writes.
+func diskHint(err error, path string) error {
+	free, ok := freeBytes(path)
+	if !ok || free > 64<<20 || strings.Contains(err.Error(), "no space left") {
+		return err
+	}
+	return fmt.Errorf("%w (no space left on device? %d KiB free)", err, free>>10)
+}
+
 // settledKey is the internal key (bleve SetInternal) that Settle writes to
 // make scorch persist, and so delete merged files, once more.
 var settledKey = []byte("missionsearch_settled")
@@ -363,7 +518,9 @@ func (d *Dir) Finish(id string, idx bleve.Index, storeAsOf time.Time) (BuildInfo
 		idx.Close()
 		return BuildInfo{}, fmt.Errorf("index: finish %s: %w", id, err)
 	}
-	if err := idx.Close(); err != nil {
+	err = idx.Close()
+	asyncErrors.Delete(filepath.Clean(d.BuildPath(id)))
+	if err != nil {
 		return BuildInfo{}, fmt.Errorf("index: finish %s: close: %w", id, err)
 	}
 	p := d.BuildPath(id)
@@ -387,6 +544,7 @@ func (d *Dir) Discard(id string, idx bleve.Index) error {
 	if idx != nil {
 		idx.Close()
 	}
+	asyncErrors.Delete(filepath.Clean(d.BuildPath(id)))
 	if cur, err := d.Current(); err == nil && cur == id {
 		return fmt.Errorf("index: discard %s: it is the live build", id)
 	}

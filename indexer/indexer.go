@@ -175,7 +175,9 @@ func Rebuild(ctx context.Context, st *store.Store, d *index.Dir, opts Options) (
 	}
 	// A build whose merges could not finish is whole, only larger.
 	settleStart := time.Now()
-	if err := d.Settle(ctx, id, idx, n <= compactMaxDocs); err != nil && ctx.Err() == nil {
+	if err := d.Settle(ctx, id, idx, n <= compactMaxDocs); errors.Is(err, index.ErrWrites) {
+		return Stats{}, fmt.Errorf("indexer: rebuild: %w", err) // the deferred clean-up discards the build
+	} else if err != nil && ctx.Err() == nil {
 		opts.Logger.Warn("rebuild merges unfinished", "build", id, "err", err)
 	} else if err == nil {
 		opts.Logger.Info("rebuild merged", "build", id, "elapsed", time.Since(settleStart).Round(time.Millisecond))

@@ -621,3 +621,97 @@ func (zeroReader) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
 }
+
+// TestReindexFillingDisk runs reindexes of a synthetic store on a small
+// tmpfs filled to leave less and less room than a build and its merge
+// need, so that the disk is full while the reindex writes its segments or
+// while it merges them (scorch retried such a merge for ever: 14.5 min,
+// the lock held). Each reindex must end within 60 s: exit 0 when the build
+// fits, else exit 1 saying the disk is full, the old build live and the
+// lock released (the next reindex, with room, succeeds).
+func TestReindexFillingDisk(t *testing.T) {
+	if testing.Short() {
+		t.Skip("full disk: skipped in -short mode")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("full disk: needs root to mount a size-limited tmpfs for the data directory")
+	}
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("full disk: cannot mount a tmpfs on %s (%v: %s)", mnt, err, bytes.TrimSpace(out))
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", "-l", mnt).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v: %s", mnt, err, out)
+		}
+	})
+	data := filepath.Join(mnt, "data")
+	if code, _, stderr := runMain(t, t.Context(), "synth", "--data", data, "--pages", "4000"); code != 0 {
+		t.Fatalf("synth: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := runMain(t, t.Context(), "reindex", "--data", data); code != 0 {
+		t.Fatalf("first reindex: exit %d\n%s", code, stderr)
+	}
+	old, _ := liveBuild(t, data)
+	d, err := index.OpenDir(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	size, err := d.Size(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filler := filepath.Join(mnt, "filler")
+	failed := 0
+	for _, share := range []float64{0.5, 1.2, 1.6, 2.2} {
+		os.Remove(filler)
+		var fs syscall.Statfs_t
+		if err := syscall.Statfs(mnt, &fs); err != nil {
+			t.Fatal(err)
+		}
+		free := int64(fs.Bavail) * int64(fs.Bsize)
+		leave := int64(share * float64(size))
+		f, err := os.Create(filler)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = io.CopyN(f, zeroReader{}, max(0, free-leave))
+		f.Close()
+		if err != nil && !errors.Is(err, syscall.ENOSPC) {
+			t.Fatalf("fill the disk: %v", err)
+		}
+		start := time.Now()
+		ri := startChild(t, "reindex", "--data", data)
+		code := ri.wait(time.Minute)
+		took := time.Since(start)
+		stderr := strings.TrimSpace(ri.stderr.String())
+		last := stderr[strings.LastIndex(stderr, "\n")+1:]
+		t.Logf("%.1f× the build (%d KiB) free: exit %d after %v: %s", share, leave>>10, code, took.Round(time.Millisecond), last)
+		switch code {
+		case 0:
+			old, _ = liveBuild(t, data) // it fitted: the new build is live
+		case 1:
+			failed++
+			if !strings.Contains(last, "no space left") {
+				t.Errorf("%.1f×: the error does not say the disk is full: %q", share, last)
+			}
+			if cur, _ := liveBuild(t, data); cur != old {
+				t.Errorf("%.1f×: after the failed reindex CURRENT names %q, want %q", share, cur, old)
+			}
+			if builds, _ := d.Builds(); len(builds) != 1 {
+				t.Errorf("%.1f×: builds left after the failed reindex: %q", share, builds)
+			}
+		default:
+			t.Fatalf("%.1f×: reindex did not end within a minute (exit %d); stderr:\n%s", share, code, stderr)
+		}
+	}
+	if failed == 0 {
+		t.Error("no reindex ran out of room: the test does not exercise a full disk")
+	}
+	os.Remove(filler)
+	if code, _, stderr := runMain(t, t.Context(), "reindex", "--data", data); code != 0 {
+		t.Fatalf("reindex with room again (is the lock released?): exit %d\n%s", code, stderr)
+	}
+	cur, _ := liveBuild(t, data)
+	checkServe(t, data, cur, false)
+}

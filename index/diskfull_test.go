@@ -1,0 +1,141 @@
+package index
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"missionsearch/internal/synth"
+)
+
+// smallDisk mounts a tmpfs of size MiB on a temporary directory and
+// returns it; it skips the test when that is not possible (not root, no
+// mount(8)).
+func smallDisk(t *testing.T, size string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("full disk: needs root to mount a size-limited tmpfs")
+	}
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("full disk: cannot mount a tmpfs on %s (%v: %s)", mnt, err, bytes.TrimSpace(out))
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", "-l", mnt).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v: %s", mnt, err, out)
+		}
+	})
+	return mnt
+}
+
+// fillDisk fills the file system of dir up to leave bytes free.
+func fillDisk(t *testing.T, dir string, leave int64) {
+	t.Helper()
+	var fs syscall.Statfs_t
+	if err := syscall.Statfs(dir, &fs); err != nil {
+		t.Fatal(err)
+	}
+	free := int64(fs.Bavail) * int64(fs.Bsize)
+	f, err := os.Create(filepath.Join(dir, "filler"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n, err := io.CopyN(f, zeros{}, free)
+	if err != nil && !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("fill the disk: %v", err)
+	}
+	if err := f.Truncate(max(0, n-leave)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestSettleDiskFull fills the disk once a build's segments are persisted
+// and before they are merged: Settle must fail within seconds with an
+// error that says the disk is full (scorch's merger retried the merge for
+// ever and Settle waited for it), and the build must close.
+func TestSettleDiskFull(t *testing.T) {
+	if testing.Short() {
+		t.Skip("full disk: skipped in -short mode")
+	}
+	mnt := smallDisk(t, "48m")
+	d, err := OpenDir(filepath.Join(mnt, "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, idx, err := d.NewBuild()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for batch := range 12 {
+		b := idx.NewBatch()
+		for i := range 150 {
+			p := synth.Page(batch*150+i, 1)
+			if err := b.Index(p.ID, Document(p)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := idx.Batch(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ai, _ := idx.Advanced()
+	sc := ai.(*scorch.Scorch)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		st := sc.StatsMap()
+		if mem, _ := st["num_root_memorysegments"].(uint64); mem == 0 {
+			files, _ := st["num_root_filesegments"].(uint64)
+			t.Logf("%d segments persisted", files)
+			if files < 2 {
+				t.Fatalf("%d file segments: nothing to merge", files)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("segments not persisted after 30s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	fillDisk(t, mnt, 8<<10)
+
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	start := time.Now()
+	err = d.Settle(ctx, id, idx, true)
+	took := time.Since(start)
+	t.Logf("Settle on a full disk: %v after %v", err, took.Round(time.Millisecond))
+	if err == nil || errors.Is(err, context.DeadlineExceeded) || took > 30*time.Second {
+		t.Fatalf("Settle on a full disk: %v after %v, want a disk-full error within seconds", err, took)
+	}
+	if !strings.Contains(err.Error(), "no space left") {
+		t.Errorf("Settle's error does not say the disk is full: %v", err)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- d.Discard(id, idx) }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Logf("Discard: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Discard of the failed build hangs")
+	}
+	if _, err := os.Stat(d.BuildPath(id)); !os.IsNotExist(err) {
+		t.Errorf("the failed build is still on disk (%v)", err)
+	}
+}
