@@ -82,12 +82,15 @@ func TestRobotsSitemapsCrawlDelay(t *testing.T) {
 	if stats.Skipped != 2 {
 		t.Errorf("skipped %d, want the 2 disallowed pages", stats.Skipped)
 	}
-	// Crawl-delay: 0.15s between the starts of two requests.
+	// Crawl-delay: 0.15s between the starts of two requests. They are
+	// seen when the handler runs, which a loaded machine may delay for one
+	// request and not the next: the bound leaves room for that jitter and
+	// still fails without the delay (requests then come < 10ms apart).
 	s.mu.Lock()
 	log := append([]hit(nil), s.log...)
 	s.mu.Unlock()
 	for i := 1; i < len(log); i++ {
-		if d := log[i].at.Sub(log[i-1].at); d < 140*time.Millisecond {
+		if d := log[i].at.Sub(log[i-1].at); d < 100*time.Millisecond {
 			t.Errorf("requests %s and %s only %v apart", log[i-1].path, log[i].path, d)
 		}
 	}
