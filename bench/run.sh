@@ -65,7 +65,13 @@ if [ "$GOBENCH" = 1 ]; then
 		# 10k pages only (the 100k index takes minutes to build); the second
 		# pattern level matches both "10k/<class>" and bare "<class>" names.
 		go test -run '^$' -bench 'BenchmarkSearch/^(10k|[a-z][a-z0-9-]*)$' -benchtime 1s -count 1 -benchmem -timeout 30m ./search
+		go test -run '^$' -bench 'BenchmarkSnippet' -count 1 -benchmem ./search
 	} 2>&1 | tee "$OUT/gobench.txt" >&2
+	# Against stock bleve on the real French pages, in one run: p50, p99
+	# and their ratio (missionsearch / stock bleve).
+	MISSIONSEARCH_CORPORA=${MISSIONSEARCH_CORPORA:-$(cd "$ROOT/.." && pwd)/shared/corpora} \
+		go test -run '^$' -bench 'BenchmarkPeerCorpora' -benchtime 400x -count 1 -timeout 30m ./search 2>&1 |
+		tee "$OUT/peer.txt" >&2
 fi
 
 # rss_kb PID: resident set size of a process, in KB.
