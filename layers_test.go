@@ -23,6 +23,7 @@ func TestLayers(t *testing.T) {
 		"missionsearch/indexer":            {"missionsearch/crawler", "missionsearch/search", "missionsearch/server"},
 		"missionsearch/search":             {"net/http", "missionsearch/crawler", "missionsearch/store", "missionsearch/indexer", "missionsearch/server"},
 		"missionsearch/server":             {"github.com/blevesearch/", "missionsearch/index", "missionsearch/indexer", "missionsearch/store", "missionsearch/crawler"},
+		"missionsearch/export":             {"net/http", "missionsearch/crawler", "missionsearch/store", "missionsearch/index", "missionsearch/indexer", "missionsearch/search", "missionsearch/server", "github.com/blevesearch/"},
 		"missionsearch/internal/demosite":  {"missionsearch"},
 		"missionsearch/internal/relevance": {"missionsearch"},
 	}

@@ -1,38 +1,22 @@
 package server
 
 import (
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"missionsearch"
+	"missionsearch/export"
 	"missionsearch/search"
 )
 
-// exportRecord is one line of an export: a hit without its snippet and
-// score.
-type exportRecord struct {
-	ID        string             `json:"id"`
-	URL       string             `json:"url"`
-	Title     string             `json:"title"`
-	Published time.Time          `json:"published,omitzero"`
-	Updated   time.Time          `json:"updated,omitzero"`
-	Section   string             `json:"section,omitempty"`
-	Lang      missionsearch.Lang `json:"lang"`
-	Tags      []string           `json:"tags"`
-}
-
-var csvHeader = []string{"id", "url", "title", "published", "updated", "section", "lang", "tags"}
-
-// handleExport answers GET /export?format=csv|jsonl&FILTERS with every hit
-// of the search, streamed page by page through the search cursor, so that
-// memory stays constant however many pages match. CSV has a header line
-// and a UTF-8 byte order mark (for spreadsheets); tags are joined by "; ".
+// handleExport answers GET /export?format=csv|jsonl&excel=1&headers=fr&FILTERS
+// with every hit of the search, streamed page by page through the search
+// cursor, so that memory stays constant however many pages match, in the
+// formats of package export (excel=1: ';' between cells; headers=fr: a
+// French header line).
 // The total is announced in X-Total-Count. A failure after the first bytes
 // aborts the connection, so a truncated export never looks complete.
 //
@@ -54,12 +38,21 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	format := v.Get("format")
-	if format == "" {
-		format = "csv"
+	opts := export.Options{Format: v.Get("format"), Excel: v.Get("excel") == "1", French: v.Get("headers") == "fr"}
+	if opts.Format == "" {
+		opts.Format = "csv"
 	}
-	if format != "csv" && format != "jsonl" {
-		s.writeError(w, r, invalid("The parameter \"format\" must be \"csv\" or \"jsonl\"."))
+	if x := v.Get("excel"); x != "" && x != "1" && x != "0" {
+		s.writeError(w, r, invalid("The parameter \"excel\" must be 1 or 0."))
+		return
+	}
+	if hd := v.Get("headers"); hd != "" && hd != "fr" && hd != "en" {
+		s.writeError(w, r, invalid("The parameter \"headers\" must be \"fr\" or \"en\"."))
+		return
+	}
+	ew, err := export.NewWriter(w, opts)
+	if err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	req, err := searchRequest(v)
@@ -76,12 +69,8 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	}
 
 	h := w.Header()
-	name := "recherche-" + time.Now().UTC().Format("20060102-150405") + "." + format
-	if format == "csv" {
-		h.Set("Content-Type", "text/csv; charset=utf-8; header=present")
-	} else {
-		h.Set("Content-Type", "application/x-ndjson; charset=utf-8")
-	}
+	name := "recherche-" + time.Now().UTC().Format("20060102-150405") + "." + opts.Format
+	h.Set("Content-Type", ew.ContentType())
 	h.Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Total-Count", strconv.FormatUint(res.Total, 10))
@@ -102,39 +91,16 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	}
 	stall()
 
-	var cw *csv.Writer
-	var enc *json.Encoder
-	if format == "csv" {
-		w.Write([]byte("\uFEFF"))
-		cw = csv.NewWriter(w)
-		cw.Write(csvHeader)
-	} else {
-		enc = json.NewEncoder(w)
-	}
 	n := 0
 	for {
 		for _, hit := range res.Hits {
-			rec := exportRecord{ID: hit.ID, URL: hit.URL, Title: hit.Title, Published: hit.Published,
-				Updated: hit.Updated, Section: hit.Section, Lang: hit.Lang, Tags: hit.Tags}
-			if rec.Tags == nil {
-				rec.Tags = []string{}
-			}
-			if cw != nil {
-				err = cw.Write([]string{rec.ID, safeCell(rec.URL), safeCell(rec.Title), formatTime(rec.Published),
-					formatTime(rec.Updated), safeCell(rec.Section), string(rec.Lang), safeCell(strings.Join(rec.Tags, "; "))})
-			} else {
-				err = enc.Encode(rec)
-			}
-			if err != nil {
+			if err = ew.Write(hitRecord(hit)); err != nil {
 				break
 			}
 			n++
 		}
-		if cw != nil {
-			cw.Flush()
-			if err == nil {
-				err = cw.Error()
-			}
+		if err == nil {
+			err = ew.Flush()
 		}
 		if err == nil {
 			if err = rc.Flush(); errors.Is(err, http.ErrNotSupported) {
@@ -158,18 +124,9 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// safeCell defuses spreadsheet formulas: a cell starting with =, +, -, @,
-// tab or carriage return gets a leading apostrophe (OWASP CSV injection).
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(time.RFC3339)
+// hitRecord returns the export record of a hit (its description is not
+// in hits: the snippet stands for it, and an export has none).
+func hitRecord(h search.Hit) export.Record {
+	return export.Record{ID: h.ID, URL: h.URL, Title: h.Title, Published: h.Published, Updated: h.Updated,
+		Section: h.Section, Lang: h.Lang, Tags: h.Tags}
 }

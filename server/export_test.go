@@ -11,8 +11,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"missionsearch"
+	"missionsearch/export"
 )
 
 // manyPages returns n generated pages, more than one page of MaxSize hits.
@@ -79,7 +81,7 @@ func TestExport(t *testing.T) {
 		if err != nil {
 			t.Fatalf("csv %q: %v", tt.query, err)
 		}
-		if !slices.Equal(rows[0], csvHeader) {
+		if !slices.Equal(rows[0], export.Columns) {
 			t.Errorf("csv header %q", rows[0])
 		}
 		if got := len(rows) - 1; got != want {
@@ -104,7 +106,7 @@ func TestExport(t *testing.T) {
 		lines := 0
 		sc := bufio.NewScanner(strings.NewReader(r.body))
 		for sc.Scan() {
-			var rec exportRecord
+			var rec export.Record
 			if err := json.Unmarshal(sc.Bytes(), &rec); err != nil || rec.ID == "" || rec.URL == "" || rec.Tags == nil {
 				t.Fatalf("jsonl line %q: %v", sc.Text(), err)
 			}
@@ -125,11 +127,27 @@ func TestExport(t *testing.T) {
 			t.Fatalf("export by date: %s before %s", rows[i-1][3], rows[i][3])
 		}
 	}
+	// Dates are days; excel=1 separates cells by ';' and headers=fr gives
+	// the French header.
+	for _, row := range rows[1:] {
+		if _, err := time.Parse(time.DateOnly, row[3]); err != nil {
+			t.Fatalf("export csv: published %q is not YYYY-MM-DD", row[3])
+		}
+	}
+	r = f.get(t, "/export?format=csv&excel=1&headers=fr&q=rapport")
+	xl, err := func() ([][]string, error) {
+		cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, "\uFEFF")))
+		cr.Comma = ';'
+		return cr.ReadAll()
+	}()
+	if err != nil || !strings.HasPrefix(r.body, "\uFEFF") || !slices.Equal(xl[0], export.FrenchColumns) || len(xl) != n+1 {
+		t.Errorf("export excel=1&headers=fr: %v, %d rows, header %q", err, len(xl), xl[0])
+	}
 	// Default format is CSV; errors are JSON 400s.
 	if r := f.get(t, "/export"); r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
 		t.Errorf("export without format = %d %s", r.status, r.header.Get("Content-Type"))
 	}
-	for _, q := range []string{"format=xml", "format=csv&page=2", "format=csv&size=10", "format=csv&after=x", "format=csv&sort=x", "format=csv&from=hier", "format=csv&format=jsonl"} {
+	for _, q := range []string{"format=xml", "format=csv&page=2", "format=csv&size=10", "format=csv&after=x", "format=csv&sort=x", "format=csv&from=hier", "format=csv&format=jsonl", "excel=yes", "headers=de"} {
 		if r := f.get(t, "/export?"+q); r.status != 400 || !strings.Contains(r.body, `"invalid"`) {
 			t.Errorf("export %s = %d %s", q, r.status, r.body)
 		}

@@ -36,7 +36,7 @@ var (
 	filterParams = params{"q": false, "section": true, "year": true, "lang": true, "tag": true,
 		"from": false, "to": false, "sort": false}
 	searchParams  = filterParams.with("page", "size", "after")
-	exportParams  = filterParams.with("format")
+	exportParams  = filterParams.with("format", "excel", "headers")
 	pageParams    = filterParams.with("page", "size", "view")
 	suggestParams = params{"q": false, "n": false}
 	noParams      = params{}

@@ -2,14 +2,13 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"missionsearch"
+	"missionsearch/export"
 	"missionsearch/search"
 )
 
@@ -18,13 +17,18 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		"Writes the page record of every page matching the query and filters, one a line,\n"+
 			"to standard output: all result pages, streamed, newest first by default.")
 	data := dataFlag(env, fs)
-	format := fs.String("format", "jsonl", "jsonl or csv")
+	format := fs.String("format", "jsonl", "jsonl (full page records) or csv (the columns of the web export)")
+	excel := fs.Bool("excel", false, "csv for French Excel: cells separated by ';'")
+	headers := fs.String("headers", "en", "language of the csv header line: en or fr")
 	filters := addFilterFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *format != "jsonl" && *format != "csv" {
 		return usageError{fmt.Sprintf("--format %q: want jsonl or csv", *format)}
+	}
+	if *headers != "en" && *headers != "fr" {
+		return usageError{fmt.Sprintf("--headers %q: want en or fr", *headers)}
 	}
 	req, err := filters.request(strings.Join(fs.Args(), " "))
 	if err != nil {
@@ -38,7 +42,10 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer closeIndex()
-	w := newRecordWriter(env.Stdout, *format)
+	w, err := newRecordWriter(env.Stdout, *format, export.Options{Format: *format, Excel: *excel, French: *headers == "fr"})
+	if err != nil {
+		return err
+	}
 	n, err := exportAll(ctx, s, req, w)
 	if err != nil {
 		return requestError(err)
@@ -81,13 +88,19 @@ type recordWriter interface {
 	flush() error
 }
 
-func newRecordWriter(w io.Writer, format string) recordWriter {
+// newRecordWriter returns the writer of format: JSON lines of full page
+// records, or the CSV of package export (the web export's).
+func newRecordWriter(w io.Writer, format string, opts export.Options) (recordWriter, error) {
 	if format == "csv" {
-		return &csvWriter{w: csv.NewWriter(w)}
+		x, err := export.NewWriter(w, opts)
+		if err != nil {
+			return nil, err
+		}
+		return csvWriter{x}, nil
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	return jsonlWriter{enc}
+	return jsonlWriter{enc}, nil
 }
 
 type jsonlWriter struct{ enc *json.Encoder }
@@ -95,34 +108,7 @@ type jsonlWriter struct{ enc *json.Encoder }
 func (j jsonlWriter) write(p *missionsearch.Page) error { return j.enc.Encode(p) }
 func (j jsonlWriter) flush() error                      { return nil }
 
-// csvColumns are the page record's fields in CSV order; tags are joined
-// with "; ".
-var csvColumns = []string{"id", "url", "title", "lang", "published", "updated", "section", "tags", "description", "body", "fetched_at"}
+type csvWriter struct{ x *export.Writer }
 
-type csvWriter struct {
-	w      *csv.Writer
-	header bool
-}
-
-func (c *csvWriter) write(p *missionsearch.Page) error {
-	if !c.header {
-		c.header = true
-		if err := c.w.Write(csvColumns); err != nil {
-			return err
-		}
-	}
-	return c.w.Write([]string{p.ID, p.URL, p.Title, string(p.Lang), csvTime(p.Published), csvTime(p.Updated),
-		p.Section, strings.Join(p.Tags, "; "), p.Description, p.Body, csvTime(p.FetchedAt)})
-}
-
-func (c *csvWriter) flush() error {
-	c.w.Flush()
-	return c.w.Error()
-}
-
-func csvTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
+func (c csvWriter) write(p *missionsearch.Page) error { return c.x.Write(export.FromPage(p)) }
+func (c csvWriter) flush() error                      { return c.x.Flush() }
