@@ -40,6 +40,7 @@ type view struct {
 	ClearURL      string
 	Pages         *pagination
 	ExportCSV     string
+	ExportExcel   string // CSV for French Excel: ';' and French headers
 	ExportJSONL   string
 	ListURL       string
 	ResultsURL    string
@@ -213,18 +214,22 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 		}
 	})
 	vw.Pages = paginate(v, page, size, res.Total)
-	export := func(format string) string {
+	export := func(format string, extra ...string) string {
 		return link("/export", v, func(u url.Values) {
 			u.Del("page")
 			u.Del("size")
 			u.Del("view")
 			u.Set("format", format)
+			for i := 0; i+1 < len(extra); i += 2 {
+				u.Set(extra[i], extra[i+1])
+			}
 			if vw.Staff && u.Get("sort") == "" {
 				u.Set("sort", search.SortDate)
 			}
 		})
 	}
 	vw.ExportCSV, vw.ExportJSONL = export("csv"), export("jsonl")
+	vw.ExportExcel = export("csv", "excel", "1", "headers", "fr")
 	vw.ListURL = link("/search", v, func(u url.Values) { u.Set("view", "liste"); u.Del("size") })
 	vw.ResultsURL = link("/search", v, func(u url.Values) { u.Del("view"); u.Del("size") })
 }

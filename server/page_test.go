@@ -98,6 +98,7 @@ func TestPage(t *testing.T) {
 			`<body class="staff">`, `<table class="list">`, `<th scope="col">Date</th>`,
 			`<td><time datetime="2024-06-01">2024-06-01</time></td>`, `<input type="hidden" name="view" value="liste">`,
 			`<a href="/export?format=csv&amp;q=migration&amp;sort=date" download>Exporter CSV</a>`,
+			`<a href="/export?excel=1&amp;format=csv&amp;headers=fr&amp;q=migration&amp;sort=date" download>Exporter pour Excel</a>`,
 			`<a href="/export?format=jsonl&amp;q=migration&amp;sort=date" download>Exporter JSONL</a>`,
 			`<a href="/search?q=migration">Vue résultats</a>`, `<option value="date" selected>`, "!<ol class=\"results\"",
 		}},
