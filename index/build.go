@@ -24,7 +24,8 @@ import (
 type Build struct {
 	id     string
 	idx    bleve.Index
-	owned  bool // the last Release closes idx
+	text   *TextCodec // reads the pages idx stores
+	owned  bool       // the last Release closes idx
 	logger *slog.Logger
 
 	mu     sync.Mutex
@@ -35,17 +36,23 @@ type Build struct {
 }
 
 // Fixed returns idx as a Build whose references never close it: the caller
-// keeps idx, writes to it if it is writable, and closes it. For indexes
-// made outside a Dir (tests, tools) and for a build that one process holds
-// for its whole life.
+// keeps idx, writes to it if it is writable, and closes it. It is for
+// indexes made outside a Dir (tests, tools), whose pages are stored by
+// Document, without a dictionary; a Dir's builds are served through Live.
 func Fixed(idx bleve.Index) *Build {
-	return &Build{idx: idx, logger: slog.New(slog.DiscardHandler)}
+	return &Build{idx: idx, text: plainText, logger: slog.New(slog.DiscardHandler)}
 }
 
 // newLiveBuild returns the build id, open as idx, with one reference: the
 // one its Live holds until it replaces it.
-func newLiveBuild(id string, idx bleve.Index, logger *slog.Logger) *Build {
-	return &Build{id: id, idx: idx, owned: true, logger: logger, refs: 1}
+func newLiveBuild(id string, idx bleve.Index, text *TextCodec, logger *slog.Logger) *Build {
+	return &Build{id: id, idx: idx, text: text, owned: true, logger: logger, refs: 1}
+}
+
+// Page rebuilds the page record of document id of the build from its
+// stored fields (see TextCodec.Page), with the build's text codec.
+func (b *Build) Page(id string, fields map[string]any) (*missionsearch.Page, error) {
+	return b.text.Page(id, fields)
 }
 
 // ID returns the build's id ("" for a Fixed build).
@@ -91,6 +98,7 @@ func (b *Build) Release() {
 	if err := b.idx.Close(); err != nil {
 		b.logger.Warn("closing a replaced build", "build", b.id, "err", err)
 	}
+	b.text.Close()
 }
 
 // State returns the build's value for key, made by mk on its first use.

@@ -674,14 +674,11 @@ func (d *Dir) Current() (string, error) {
 // read-only scorch index). Writable opening is for tests and tools: the
 // builds are immutable once finished. It refuses an incomplete build and a
 // build of another mapping version (errors wrapping ErrIncomplete and
-// ErrMappingVersion). It loads the build's text dictionary (see TextCodec),
-// so that the process can read the pages the index stores.
+// ErrMappingVersion). The pages the index stores are read with the
+// build's text codec (LoadTextCodec of BuildPath(id)).
 func (d *Dir) OpenBuild(id string, readOnly bool) (bleve.Index, error) {
 	if _, err := d.Info(id); err != nil {
 		return nil, err
-	}
-	if err := loadTextDict(d.BuildPath(id)); err != nil {
-		return nil, fmt.Errorf("index: open build %s: %w", id, err)
 	}
 	cfg := map[string]any{"bolt_timeout": boltTimeout}
 	if readOnly {

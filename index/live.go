@@ -103,6 +103,12 @@ func (l *Live) Reload() error {
 			return nil
 		}
 		idx, err := l.d.OpenBuild(id, true)
+		var text *TextCodec
+		if err == nil {
+			if text, err = LoadTextCodec(l.d.BuildPath(id)); err != nil {
+				idx.Close()
+			}
+		}
 		if err != nil {
 			lastErr = err
 			if again, err2 := l.d.Current(); err2 == nil && again != id {
@@ -111,7 +117,7 @@ func (l *Live) Reload() error {
 			return err
 		}
 		old := l.cur
-		l.cur = newLiveBuild(id, idx, l.logger)
+		l.cur = newLiveBuild(id, idx, text, l.logger)
 		if old != nil {
 			old.Release() // Live's own reference: closed once no search holds it
 		}

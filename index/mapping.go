@@ -227,7 +227,7 @@ func bounded(p *missionsearch.Page) *missionsearch.Page {
 }
 
 // StoredFields lists the fields to request (bleve SearchRequest.Fields) to
-// rebuild a page record with PageFromFields.
+// rebuild a page record with TextCodec.Page (Build.Page).
 func StoredFields() []string {
 	fs := []string{FieldURL, FieldText, FieldPublished, FieldUpdated, FieldFetchedAt, FieldSection, FieldLang, FieldTags}
 	for _, l := range missionsearch.Langs {
@@ -236,11 +236,11 @@ func StoredFields() []string {
 	return fs
 }
 
-// PageFromFields rebuilds the page record of document id from its stored
-// fields, as bleve returns them in a hit's Fields or a document's fields.
-// It fails when the stored text cannot be decoded: its build's dictionary
-// is unknown to the process (see TextCodec), or the text is corrupt.
-func PageFromFields(id string, fields map[string]any) (*missionsearch.Page, error) {
+// Page rebuilds the page record of document id from its stored
+// fields, as bleve returns them in a hit's Fields or a document's fields,
+// c being the codec of the document's build. It fails when the stored text
+// cannot be decoded: it is of another build's dictionary, or corrupt.
+func (c *TextCodec) Page(id string, fields map[string]any) (*missionsearch.Page, error) {
 	str := func(k string) string { s, _ := fields[k].(string); return s }
 	p := &missionsearch.Page{
 		ID:        id,
@@ -255,7 +255,7 @@ func PageFromFields(id string, fields map[string]any) (*missionsearch.Page, erro
 	p.Title = str(TitleField(p.Lang))
 	if t := str(FieldText); t != "" {
 		var err error
-		if p.Description, p.Body, err = decodeText(t); err != nil {
+		if p.Description, p.Body, err = c.decode(t); err != nil {
 			return nil, fmt.Errorf("page %s: %w", id, err)
 		}
 	}

@@ -1,15 +1,12 @@
 package index
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -28,9 +25,11 @@ import (
 //
 // The dictionary lives in the build directory (TextDictFile), travels with
 // it to read replicas and into incremental builds (Dir.CloneBuild copies
-// it), and is known to the process once the build is opened (Dir.OpenBuild
-// registers it). Each frame names its dictionary by a random 32-bit ID, so
-// a server holding two builds decodes each hit with the right one.
+// it), and is the build's own: its codec (LoadTextCodec) belongs to the
+// Build a server opens and closes with it, so a server holding two builds
+// decodes each hit with its build's codec, and nothing outlives the build.
+// Each frame names its dictionary by a random 32-bit ID, checked against
+// the codec's.
 
 // TextDictFile is the file of a build directory that holds the dictionary
 // of its stored text: the dictionary ID (4 bytes, little-endian), then its
@@ -53,6 +52,7 @@ type TextCodec struct {
 	id   uint32 // 0: no dictionary
 	dict []byte
 	enc  *zstd.Encoder
+	dec  *zstd.Decoder
 }
 
 // plainText is the codec without a dictionary: Document's, for indexes made
@@ -78,10 +78,25 @@ func newTextCodec(id uint32, dict []byte) (*TextCodec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: text encoder: %w", err)
 	}
-	if err := registerTextDict(id, dict); err != nil {
-		return nil, err
+	dopts := []zstd.DOption{zstd.WithDecoderMaxMemory(maxTextSize)}
+	if id != 0 {
+		dopts = append(dopts, zstd.WithDecoderDictRaw(id, dict))
 	}
-	return &TextCodec{id: id, dict: dict, enc: enc}, nil
+	dec, err := zstd.NewReader(nil, dopts...)
+	if err != nil {
+		return nil, fmt.Errorf("index: text decoder: %w", err)
+	}
+	return &TextCodec{id: id, dict: dict, enc: enc, dec: dec}, nil
+}
+
+// Close releases the codec's encoder and decoder. The codec without a
+// dictionary, shared, is never closed.
+func (c *TextCodec) Close() {
+	if c == plainText {
+		return
+	}
+	c.enc.Close()
+	c.dec.Close()
 }
 
 // TrainTextCodec returns a new codec whose dictionary is made of the
@@ -105,7 +120,7 @@ func TrainTextCodec(samples []string) (*TextCodec, error) {
 			return nil, fmt.Errorf("index: text dictionary id: %w", err)
 		}
 		id := binary.LittleEndian.Uint32(b[:])
-		if id == 0 || textDictKnown(id) {
+		if id == 0 {
 			continue
 		}
 		return newTextCodec(id, dict)
@@ -126,9 +141,10 @@ func (c *TextCodec) Save(buildPath string) error {
 }
 
 // LoadTextCodec reads the dictionary of the build directory buildPath and
-// returns its codec, to encode more pages with it (an incremental build);
-// the process can then decode the build's stored text too. A build without
-// TextDictFile gets the codec without a dictionary.
+// returns its codec: to read the pages the build stores (see Build.Page),
+// and to encode more pages with it (an incremental build). A build without
+// TextDictFile gets the codec without a dictionary. Close it with the
+// build.
 func LoadTextCodec(buildPath string) (*TextCodec, error) {
 	id, dict, err := readTextDict(buildPath)
 	if err != nil {
@@ -138,17 +154,6 @@ func LoadTextCodec(buildPath string) (*TextCodec, error) {
 		return plainText, nil
 	}
 	return newTextCodec(id, dict)
-}
-
-// loadTextDict makes the process able to decode the stored text of the
-// build directory buildPath: it registers the build's dictionary, without
-// the encoder a reader does not need.
-func loadTextDict(buildPath string) error {
-	id, dict, err := readTextDict(buildPath)
-	if err != nil {
-		return err
-	}
-	return registerTextDict(id, dict)
 }
 
 // readTextDict reads the TextDictFile of the build directory buildPath: id
@@ -180,18 +185,18 @@ func (c *TextCodec) encode(description, body string) string {
 	return string(c.enc.EncodeAll(src, nil))
 }
 
-// decodeText returns the description and body of a stored text.
-func decodeText(stored string) (description, body string, err error) {
+// decode returns the description and body of a stored text, which must be
+// of the codec's dictionary.
+func (c *TextCodec) decode(stored string) (description, body string, err error) {
 	frame := []byte(stored)
 	var h zstd.Header
 	if err := h.Decode(frame); err != nil {
 		return "", "", fmt.Errorf("index: stored text: %w", err)
 	}
-	dec := textDecoder(h.DictionaryID)
-	if dec == nil {
-		return "", "", fmt.Errorf("index: stored text: unknown dictionary %d (was its build opened with Dir.OpenBuild?)", h.DictionaryID)
+	if h.DictionaryID != c.id {
+		return "", "", fmt.Errorf("index: stored text of dictionary %d read with the codec of dictionary %d (a page of another build?)", h.DictionaryID, c.id)
 	}
-	src, err := dec.DecodeAll(frame, nil)
+	src, err := c.dec.DecodeAll(frame, nil)
 	if err != nil {
 		return "", "", fmt.Errorf("index: stored text: %w", err)
 	}
@@ -201,84 +206,4 @@ func decodeText(stored string) (description, body string, err error) {
 	}
 	src = src[k:]
 	return string(src[:n]), string(src[n:]), nil
-}
-
-// maxTextDicts bounds the dictionaries a process keeps. A server holds one
-// or two builds at a time, but one that reindexes every night for a year
-// would otherwise keep hundreds of dictionaries and their decoders.
-const maxTextDicts = 16
-
-// textDicts holds the dictionaries this process knows, by ID (0: none), each
-// with its decoder and the tick of its last use. Beyond maxTextDicts the
-// least recently used one is forgotten: a build that old is long closed (a
-// build being searched uses its dictionary at every page of hits).
-var textDicts struct {
-	sync.RWMutex
-	m    map[uint32]*textDict
-	tick atomic.Int64
-}
-
-type textDict struct {
-	dict    []byte
-	dec     *zstd.Decoder
-	lastUse atomic.Int64
-}
-
-func textDictKnown(id uint32) bool {
-	textDicts.RLock()
-	defer textDicts.RUnlock()
-	_, ok := textDicts.m[id]
-	return ok
-}
-
-func textDecoder(id uint32) *zstd.Decoder {
-	textDicts.RLock()
-	defer textDicts.RUnlock()
-	d := textDicts.m[id]
-	if d == nil {
-		return nil
-	}
-	d.lastUse.Store(textDicts.tick.Add(1))
-	return d.dec
-}
-
-// registerTextDict makes the process able to decode frames of dictionary
-// id. Registering an ID again with the same content does nothing; with
-// another content it fails (two builds drew the same random ID).
-func registerTextDict(id uint32, dict []byte) error {
-	textDicts.Lock()
-	defer textDicts.Unlock()
-	if old, ok := textDicts.m[id]; ok {
-		if !bytes.Equal(old.dict, dict) {
-			return fmt.Errorf("index: two text dictionaries have the id %d", id)
-		}
-		old.lastUse.Store(textDicts.tick.Add(1))
-		return nil
-	}
-	opts := []zstd.DOption{zstd.WithDecoderMaxMemory(maxTextSize)}
-	if id != 0 {
-		opts = append(opts, zstd.WithDecoderDictRaw(id, dict))
-	}
-	dec, err := zstd.NewReader(nil, opts...)
-	if err != nil {
-		return fmt.Errorf("index: text decoder: %w", err)
-	}
-	if textDicts.m == nil {
-		textDicts.m = map[uint32]*textDict{}
-	}
-	if len(textDicts.m) >= maxTextDicts {
-		var oldest uint32
-		first := true
-		for k, d := range textDicts.m {
-			if k != 0 && (first || d.lastUse.Load() < textDicts.m[oldest].lastUse.Load()) {
-				oldest, first = k, false
-			}
-		}
-		textDicts.m[oldest].dec.Close()
-		delete(textDicts.m, oldest)
-	}
-	d := &textDict{dict: bytes.Clone(dict), dec: dec}
-	d.lastUse.Store(textDicts.tick.Add(1))
-	textDicts.m[id] = d
-	return nil
 }

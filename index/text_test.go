@@ -1,7 +1,6 @@
 package index
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -12,18 +11,6 @@ import (
 	"missionsearch"
 	"missionsearch/internal/synth"
 )
-
-// forgetTextDicts empties the process's dictionary registry, as in a
-// process that has not opened any build yet.
-func forgetTextDicts(tb testing.TB) {
-	tb.Helper()
-	textDicts.Lock()
-	textDicts.m = nil
-	textDicts.Unlock()
-	if err := registerTextDict(0, nil); err != nil { // the plain codec's, as at init
-		tb.Fatal(err)
-	}
-}
 
 func samplePages(n int) (texts []string, pages []*missionsearch.Page) {
 	for i := range n {
@@ -60,7 +47,7 @@ func TestTextCodecRoundTrip(t *testing.T) {
 		if h.DictionaryID != c.id {
 			t.Errorf("frame names dictionary %d, want %d", h.DictionaryID, c.id)
 		}
-		desc, body, err := decodeText(stored)
+		desc, body, err := c.decode(stored)
 		if err != nil {
 			t.Fatalf("decode %q: %v", tc.desc, err)
 		}
@@ -94,27 +81,33 @@ func TestTextCodecErrors(t *testing.T) {
 		"not zstd":  "bonjour, pas du zstd",
 		"truncated": stored[:len(stored)/2],
 	} {
-		if _, _, err := decodeText(bad); err == nil {
+		if _, _, err := c.decode(bad); err == nil {
 			t.Errorf("%s: decoded without error", name)
 		}
 	}
 
-	// A process that never opened the build cannot guess its dictionary:
-	// a clear error, not garbage.
-	forgetTextDicts(t)
-	if _, _, err := decodeText(stored); err == nil || !strings.Contains(err.Error(), "unknown dictionary") {
-		t.Errorf("decode with the dictionary unknown: err = %v", err)
-	}
-
-	// Two dictionaries under one id would decode pages into garbage.
-	if err := registerTextDict(c.id, c.dict); err != nil {
+	// The codec of another build (another dictionary, or none) cannot
+	// read the page: a clear error, not garbage.
+	other, err := TrainTextCodec(texts[10:])
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := registerTextDict(c.id, c.dict); err != nil {
-		t.Errorf("registering the same dictionary twice: %v", err)
+	for name, wrong := range map[string]*TextCodec{"another dictionary": other, "no dictionary": plainText} {
+		if _, _, err := wrong.decode(stored); err == nil || !strings.Contains(err.Error(), "another build") {
+			t.Errorf("decode with %s: err = %v", name, err)
+		}
 	}
-	if err := registerTextDict(c.id, append([]byte("autre"), c.dict...)); err == nil {
-		t.Error("a second dictionary under the same id was accepted")
+	// Two builds that drew the same dictionary id still read their own
+	// pages: each decodes with its own codec.
+	twin, err := newTextCodec(c.id, append([]byte("autre dictionnaire "), c.dict...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, b, err := twin.decode(twin.encode("d2", "corps 2")); err != nil || d != "d2" || b != "corps 2" {
+		t.Errorf("twin id: (%q, %q, %v)", d, b, err)
+	}
+	if d, b, err := c.decode(stored); err != nil || d != "d" || b != "corps" {
+		t.Errorf("after the twin: (%q, %q, %v)", d, b, err)
 	}
 
 	// No sample text: no dictionary, and text still round-trips.
@@ -122,14 +115,15 @@ func TestTextCodecErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d, b, err := decodeText(c0.encode("a", "b")); err != nil || d != "a" || b != "b" {
+	if d, b, err := c0.decode(c0.encode("a", "b")); err != nil || d != "a" || b != "b" {
 		t.Errorf("codec without samples: (%q, %q, %v)", d, b, err)
 	}
 }
 
 // TestBuildTextDictionary follows a build's dictionary: saved in the build,
-// loaded by OpenBuild in a process that has never seen it, copied by
-// CloneBuild so that an incremental build decodes and encodes with it.
+// loaded with it (LoadTextCodec) by a process that has never seen it,
+// copied by CloneBuild so that an incremental build decodes and encodes
+// with it.
 func TestBuildTextDictionary(t *testing.T) {
 	d := mustOpenDir(t)
 	texts, pages := samplePages(120)
@@ -160,16 +154,18 @@ func TestBuildTextDictionary(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	forgetTextDicts(t)
 	idx, err = d.OpenBuild(id, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkStoredPage(t, idx, pages[42])
+	loaded, err := LoadTextCodec(d.BuildPath(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkStoredPage(t, idx, loaded, pages[42])
 	idx.Close()
 
 	// The incremental build adds a page with the same dictionary.
-	forgetTextDicts(t)
 	cid, cidx, err := d.CloneBuild(id)
 	if err != nil {
 		t.Fatal(err)
@@ -187,18 +183,21 @@ func TestBuildTextDictionary(t *testing.T) {
 	if _, err := d.Finish(cid, cidx, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	forgetTextDicts(t)
 	cidx, err = d.OpenBuild(cid, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cidx.Close()
-	checkStoredPage(t, cidx, pages[42])
-	checkStoredPage(t, cidx, pages[110])
+	cloaded, err := LoadTextCodec(d.BuildPath(cid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkStoredPage(t, cidx, cloaded, pages[42])
+	checkStoredPage(t, cidx, cloaded, pages[110])
 }
 
-// checkStoredPage reads page want back from idx through PageFromFields.
-func checkStoredPage(t *testing.T, idx bleve.Index, want *missionsearch.Page) {
+// checkStoredPage reads page want back from idx with codec c.
+func checkStoredPage(t *testing.T, idx bleve.Index, c *TextCodec, want *missionsearch.Page) {
 	t.Helper()
 	req := bleve.NewSearchRequest(bleve.NewDocIDQuery([]string{want.ID}))
 	req.Fields = StoredFields()
@@ -209,47 +208,12 @@ func checkStoredPage(t *testing.T, idx bleve.Index, want *missionsearch.Page) {
 	if len(res.Hits) != 1 {
 		t.Fatalf("page %s: %d hits", want.ID, len(res.Hits))
 	}
-	got, err := PageFromFields(want.ID, res.Hits[0].Fields)
+	got, err := c.Page(want.ID, res.Hits[0].Fields)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Title != want.Title || got.Description != want.Description || got.Body != want.Body || got.URL != want.URL {
 		t.Errorf("page %s read back as %q / %.30q / %.30q, want %q / %.30q / %.30q",
 			want.ID, got.Title, got.Description, got.Body, want.Title, want.Description, want.Body)
-	}
-}
-
-// TestTextDictsBounded checks that a process keeps at most maxTextDicts
-// dictionaries, forgetting the least recently used, never the one in use.
-func TestTextDictsBounded(t *testing.T) {
-	forgetTextDicts(t)
-	texts, _ := samplePages(40)
-	inUse, err := TrainTextCodec(texts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stored := inUse.encode("", texts[0])
-	var codecs []*TextCodec
-	for i := range 3 * maxTextDicts {
-		c, err := TrainTextCodec([]string{fmt.Sprintf("dictionnaire numéro %d ", i) + texts[i%len(texts)]})
-		if err != nil {
-			t.Fatal(err)
-		}
-		codecs = append(codecs, c)
-		if _, body, err := decodeText(stored); err != nil || body != texts[0] {
-			t.Fatalf("after %d new dictionaries, the one in use: %v", i+1, err)
-		}
-	}
-	textDicts.RLock()
-	n := len(textDicts.m)
-	textDicts.RUnlock()
-	if n > maxTextDicts {
-		t.Errorf("%d dictionaries kept, want at most %d", n, maxTextDicts)
-	}
-	if textDictKnown(codecs[0].id) {
-		t.Error("the least recently used dictionary is still kept")
-	}
-	if !textDictKnown(codecs[len(codecs)-1].id) || !textDictKnown(0) {
-		t.Error("the newest dictionary or the plain one was forgotten")
 	}
 }

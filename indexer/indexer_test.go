@@ -168,7 +168,7 @@ func TestRebuildPublishesAndCleans(t *testing.T) {
 		t.Errorf("the build has %d segment files, want 1 (compacted)", n)
 	}
 	want := synth.Page(17, 1)
-	if got := storedPage(t, idx, want.ID); got.Body != want.Body || got.Description != want.Description || got.Title != want.Title {
+	if got := storedPage(t, idx, codecOf(t, d, s1.BuildID).Page, want.ID); got.Body != want.Body || got.Description != want.Description || got.Title != want.Title {
 		t.Errorf("page 17 stored as %q / %.30q / %.30q, want %q / %.30q / %.30q",
 			got.Title, got.Description, got.Body, want.Title, want.Description, want.Body)
 	}
@@ -403,7 +403,7 @@ func TestUpdate(t *testing.T) {
 	// Old and new pages of the incremental build read back, with the
 	// dictionary of the build it was cloned from.
 	for _, want := range []*missionsearch.Page{changed, synth.Page(3, 1), synth.Page(205, 1)} {
-		if got := storedPage(t, idx, want.ID); got.Body != want.Body || got.Title != want.Title {
+		if got := storedPage(t, idx, b.Page, want.ID); got.Body != want.Body || got.Title != want.Title {
 			t.Errorf("page %s stored as %q / %.30q, want %q / %.30q", want.ID, got.Title, got.Body, want.Title, want.Body)
 		}
 	}
@@ -609,8 +609,22 @@ func zapFiles(t *testing.T, path string) int {
 	return n
 }
 
-// storedPage reads page id back from the stored fields of idx.
-func storedPage(t *testing.T, idx bleve.Index, id string) *missionsearch.Page {
+// pageReader rebuilds a page from its stored fields: the Page method of a
+// build's text codec or of an index.Build.
+type pageReader func(id string, fields map[string]any) (*missionsearch.Page, error)
+
+// codecOf returns the text codec of build id of d.
+func codecOf(t *testing.T, d *index.Dir, id string) *index.TextCodec {
+	t.Helper()
+	c, err := index.LoadTextCodec(d.BuildPath(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// storedPage reads page id back from the stored fields of idx with read.
+func storedPage(t *testing.T, idx bleve.Index, read pageReader, id string) *missionsearch.Page {
 	t.Helper()
 	req := bleve.NewSearchRequest(bleve.NewDocIDQuery([]string{id}))
 	req.Fields = index.StoredFields()
@@ -621,7 +635,7 @@ func storedPage(t *testing.T, idx bleve.Index, id string) *missionsearch.Page {
 	if len(res.Hits) != 1 {
 		t.Fatalf("page %s: %d hits", id, len(res.Hits))
 	}
-	p, err := index.PageFromFields(id, res.Hits[0].Fields)
+	p, err := read(id, res.Hits[0].Fields)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -663,12 +677,12 @@ func TestRebuildBoundsHugeFields(t *testing.T) {
 	}
 	d := mustOpenDir(t, data)
 	mustRebuild(t, st, d, Options{})
-	_, idx, err := d.OpenCurrent(true)
+	cur, idx, err := d.OpenCurrent(true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer idx.Close()
-	got := storedPage(t, idx, p.ID)
+	got := storedPage(t, idx, codecOf(t, d, cur).Page, p.ID)
 	if n := utf8.RuneCountInString(got.Title); n > index.MaxTitleRunes || !strings.HasPrefix(got.Title, "Titre énorme réseau") {
 		t.Errorf("indexed title has %d runes (%.40q), want at most %d, starting as the stored one", n, got.Title, index.MaxTitleRunes)
 	}

@@ -213,6 +213,7 @@ func TestMain(m *testing.M) {
 		}
 		return true
 	})
+	peerCleanup()
 	os.Exit(code)
 }
 

@@ -72,6 +72,8 @@ func peerQueries(tb testing.TB) []string {
 }
 
 type peerIndexes struct {
+	dir   string // holds both, removed by peerCleanup
+	live  *index.Live
 	pages []*missionsearch.Page
 	ms    *Searcher
 	stock bleve.Index
@@ -87,6 +89,19 @@ var (
 	peerFig = map[string][2]time.Duration{}
 )
 
+// peerCleanup closes the peer indexes and removes their directory.
+func peerCleanup() {
+	if peer.stock != nil {
+		peer.stock.Close()
+	}
+	if peer.live != nil {
+		peer.live.Close()
+	}
+	if peer.dir != "" {
+		os.RemoveAll(peer.dir)
+	}
+}
+
 // peerSetup builds both indexes of every page of the corpora, once.
 func peerSetup(b testing.TB) *peerIndexes {
 	peerOnce.Do(func() {
@@ -96,6 +111,7 @@ func peerSetup(b testing.TB) *peerIndexes {
 			peer.err = err
 			return
 		}
+		peer.dir = dir
 		st, err := store.Open(b.Context(), filepath.Join(dir, "store.db"))
 		if err != nil {
 			peer.err = err
@@ -123,6 +139,7 @@ func peerSetup(b testing.TB) *peerIndexes {
 			peer.err = err
 			return
 		}
+		peer.live = live
 		peer.ms = NewLive(live)
 		peer.ms.SetCacheBytes(0)
 

@@ -398,7 +398,7 @@ func (p *plan) fuzzyTerm(field, term string, fuzziness int, boost float64) query
 
 // hit converts a bleve hit, cutting its snippet.
 func (p *plan) hit(h *bsearch.DocumentMatch, scored bool) (Hit, error) {
-	pg, err := index.PageFromFields(h.ID, h.Fields)
+	pg, err := p.v.b.Page(h.ID, h.Fields)
 	if err != nil {
 		return Hit{}, err
 	}

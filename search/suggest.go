@@ -148,7 +148,7 @@ func (s *Searcher) Document(ctx context.Context, id string) (*missionsearch.Page
 	if len(res.Hits) == 0 {
 		return nil, notFound
 	}
-	p, err := index.PageFromFields(id, res.Hits[0].Fields)
+	p, err := v.b.Page(id, res.Hits[0].Fields)
 	if err != nil {
 		return nil, wrapErr("search: document "+id, err)
 	}
