@@ -39,7 +39,7 @@ MISSIONSEARCH_FAULT_ROUNDS=$ROUNDS run kill9 -timeout 30m -run 'TestKillLoop|Tes
 run fulldisk -timeout 10m -run 'TestReindexDiskFull|TestReindexFillingDisk' ./cmd/missionsearch
 run settle -timeout 5m -run 'TestSettleDiskFull' ./index
 run hugetitle -timeout 10m -run 'TestHugeTitleMemory' ./cmd/missionsearch
-run crawler -timeout 10m -run 'Hostile|Trap|Robots|Budget|Encoding|Sitemap' ./crawler
+MISSIONSEARCH_HOSTILE_SITEMAP=40000 run crawler -timeout 10m -run 'Hostile|Trap|Robots|Budget|Encoding|Sitemap' ./crawler
 run clients -timeout 5m -run 'TestExportSlowClientDropped|TestExportConcurrencyCap|TestSlowHeadersCut|TestStdlibErrorsAreJSON' ./server
 echo "== stemmer" | tee -a "$REPORT"
 go test -run '^$' -bench 'AnalyzeHugeToken' -benchtime 5x ./index | grep Benchmark | tee -a "$REPORT"

@@ -18,6 +18,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -219,11 +220,16 @@ func TestHostileContentEncoding(t *testing.T) {
 	}
 }
 
-// TestHostileBigSitemap: a sitemap of 40,000 URLs of one pattern is
-// crawled whole (sitemap URLs are exempt from MaxPerPattern), while links
-// of one pattern beyond the budget are cut and reported.
+// TestHostileBigSitemap: a sitemap of 5,000 URLs of one pattern, 500 times
+// its budget, is crawled whole (sitemap URLs are exempt from
+// MaxPerPattern), while links of one pattern beyond the budget are cut and
+// reported. MISSIONSEARCH_HOSTILE_SITEMAP=40000 runs the issue's size
+// (bench/hostile.sh does).
 func TestHostileBigSitemap(t *testing.T) {
-	const n = 40_000
+	n := 5_000
+	if v, err := strconv.Atoi(os.Getenv("MISSIONSEARCH_HOSTILE_SITEMAP")); err == nil && v > 0 {
+		n = v
+	}
 	s := newSite(t)
 	var sm strings.Builder
 	sm.WriteString(`<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)

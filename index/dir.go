@@ -441,7 +441,8 @@ func (w *watchdog) check() error {
 		w.errs, w.progress, w.since = errs, progress, time.Now()
 		return nil
 	}
-	if n := errs - w.errs; n >= persistErrors {
+	n := errs - w.errs
+	if n >= persistErrors || n >= 2 && w.diskFull() {
 		return w.explain(fmt.Errorf("writing segments failed %d times in a row", n))
 	}
 	if d := time.Since(w.since); d > stallTimeout {
@@ -454,6 +455,44 @@ func (w *watchdog) check() error {
 // (a full disk, a read-only file system): the build cannot be trusted
 // and must be discarded, unlike one whose merges merely did not finish.
 var ErrWrites = errors.New("writes failing")
+
+// diskFull reports whether the last error scorch reported for the build
+// is a full disk, which retrying does not cure.
+func (w *watchdog) diskFull() bool {
+	last, ok := asyncErrors.Load(w.path)
+	return ok && strings.Contains(last.(error).Error(), "no space left on device")
+}
+
+// Batch writes b to idx, the writable index of build id, as idx.Batch
+// does, but bounded like Settle: scorch may block a batch while its
+// persister retries a failed write for ever (a full disk), and then Batch
+// returns an error wrapping ErrWrites within seconds. The build must then be
+// discarded, which closes idx and ends the blocked write.
+func (d *Dir) Batch(id string, idx bleve.Index, b *bleve.Batch) error {
+	ai, err := idx.Advanced()
+	if err != nil {
+		return fmt.Errorf("index: batch %s: %w", id, err)
+	}
+	sc, ok := ai.(*scorch.Scorch)
+	if !ok {
+		return idx.Batch(b)
+	}
+	done := make(chan error, 1)
+	go func() { done <- idx.Batch(b) }()
+	dog := newWatchdog(sc, d.BuildPath(id))
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-tick.C:
+			if err := dog.check(); err != nil {
+				return fmt.Errorf("index: batch %s: %w", id, diskHint(err, d.BuildPath(id)))
+			}
+		}
+	}
+}
 
 // explain returns err wrapping ErrWrites, with the last error scorch
 // reported for the build.

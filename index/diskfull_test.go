@@ -139,3 +139,47 @@ func TestSettleDiskFull(t *testing.T) {
 		t.Errorf("the failed build is still on disk (%v)", err)
 	}
 }
+
+// TestBatchDiskFull writes batches through Dir.Batch on a disk left with
+// almost no room: a batch must fail within seconds (scorch's own error, or
+// the watchdog's when the persister retries for ever and blocks the
+// batch), never hang; the build is then discarded.
+func TestBatchDiskFull(t *testing.T) {
+	if testing.Short() {
+		t.Skip("full disk: skipped in -short mode")
+	}
+	mnt := smallDisk(t, "16m")
+	d, err := OpenDir(filepath.Join(mnt, "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, idx, err := d.NewBuild()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fillDisk(t, mnt, 64<<10)
+	start := time.Now()
+	var batchErr error
+	for batch := 0; batchErr == nil && batch < 200; batch++ {
+		b := idx.NewBatch()
+		for i := range 100 {
+			p := synth.Page(batch*100+i, 2)
+			if err := b.Index(p.ID, Document(p)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		batchErr = d.Batch(id, idx, b)
+	}
+	took := time.Since(start)
+	t.Logf("batches on a full disk: %v after %v", batchErr, took.Round(time.Millisecond))
+	if batchErr == nil || took > 30*time.Second || !strings.Contains(batchErr.Error(), "no space left") {
+		t.Fatalf("batches on a full disk: %v after %v, want a disk-full error within seconds", batchErr, took)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- d.Discard(id, idx) }()
+	select {
+	case <-closed:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Discard of the failed build hangs")
+	}
+}

@@ -164,7 +164,7 @@ func Rebuild(ctx context.Context, st *store.Store, d *index.Dir, opts Options) (
 	if err := codec.Save(d.BuildPath(id)); err != nil {
 		return Stats{}, fmt.Errorf("indexer: rebuild: %w", err)
 	}
-	n, err := indexAll(ctx, st, idx, codec, opts, total)
+	n, err := indexAll(ctx, st, idx, func(b *bleve.Batch) error { return d.Batch(id, idx, b) }, codec, opts, total)
 	if err != nil {
 		return Stats{}, fmt.Errorf("indexer: rebuild: %w", err)
 	}
@@ -343,7 +343,7 @@ func Update(ctx context.Context, st *store.Store, d *index.Dir, updated, gone []
 	if err != nil {
 		return Stats{}, fmt.Errorf("indexer: update: %w", err)
 	}
-	w := newWriter(idx, codec, opts.BatchSize)
+	w := newWriter(idx, func(b *bleve.Batch) error { return d.Batch(id, idx, b) }, codec, opts.BatchSize)
 	total := len(updated) + len(gone)
 	removed := slices.Clone(gone)
 	// The largest number of updated pages with one same title and body:
@@ -454,8 +454,9 @@ func trainCodec(ctx context.Context, st *store.Store) (*index.TextCodec, error) 
 
 // indexAll indexes every live page of st into idx, its text compressed by
 // codec, reading the store on one goroutine and indexing batches on
-// batchWorkers others. It returns the number of pages indexed.
-func indexAll(ctx context.Context, st *store.Store, idx bleve.Index, codec *index.TextCodec, opts Options, total int) (int, error) {
+// batchWorkers others, each batch written by write (index.Dir.Batch). It
+// returns the number of pages indexed.
+func indexAll(ctx context.Context, st *store.Store, idx bleve.Index, write func(*bleve.Batch) error, codec *index.TextCodec, opts Options, total int) (int, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	batches := make(chan []*missionsearch.Page, batchWorkers)
@@ -505,7 +506,7 @@ func indexAll(ctx context.Context, st *store.Store, idx bleve.Index, codec *inde
 				if ctx.Err() != nil {
 					continue
 				}
-				if err := idx.Batch(b); err != nil {
+				if err := write(b); err != nil {
 					cancel(err)
 					continue
 				}
@@ -529,6 +530,7 @@ func indexAll(ctx context.Context, st *store.Store, idx bleve.Index, codec *inde
 // writer groups index and delete operations into batches.
 type writer struct {
 	idx     bleve.Index
+	write   func(*bleve.Batch) error // index.Dir.Batch
 	codec   *index.TextCodec
 	b       *bleve.Batch
 	size    int
@@ -538,8 +540,8 @@ type writer struct {
 	npend   int // index operations in b
 }
 
-func newWriter(idx bleve.Index, codec *index.TextCodec, size int) *writer {
-	return &writer{idx: idx, codec: codec, b: idx.NewBatch(), size: size}
+func newWriter(idx bleve.Index, write func(*bleve.Batch) error, codec *index.TextCodec, size int) *writer {
+	return &writer{idx: idx, write: write, codec: codec, b: idx.NewBatch(), size: size}
 }
 
 func (w *writer) index(p *missionsearch.Page) error {
@@ -567,7 +569,7 @@ func (w *writer) flush() error {
 	if w.pending == 0 {
 		return nil
 	}
-	if err := w.idx.Batch(w.b); err != nil {
+	if err := w.write(w.b); err != nil {
 		return err
 	}
 	w.done += w.pending
