@@ -109,6 +109,12 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 		c.followLinks(prev.Links, t.depth+1, family(u))
 	case resp.status == http.StatusNotFound || resp.status == http.StatusGone:
 		if !hasPrev || prev.Gone {
+			// A dead link: its state (no page) is what the dead links
+			// report lists (store.BrokenLinks); a known one is not
+			// written again.
+			if !hasPrev && !c.putState(ctx, deadState(p, resp.status, true)) {
+				return
+			}
 			c.count(func(s *Stats) { s.Skipped++ })
 			c.log.Debug("not found", "url", t.url, "status", resp.status)
 			return
@@ -131,9 +137,25 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 			c.gotHTML(ctx, p)
 		}
 	default:
+		// The error status is recorded (dead links report); a stored
+		// page keeps its validators and links for the next crawl.
+		st := deadState(p, resp.status, false)
+		if hasPrev {
+			st = prev
+			st.Status = resp.status
+		}
+		if !c.putState(ctx, st) {
+			return
+		}
 		c.count(func(s *Stats) { s.Errors++ })
 		c.log.Warn("fetch answered an error", "url", t.url, "status", resp.status)
 	}
+}
+
+// deadState is the state of a URL never stored that answered status: no
+// page, no link to follow, gone for a 404 or 410.
+func deadState(p *pageFetch, status int, gone bool) missionsearch.CrawlState {
+	return missionsearch.CrawlState{URL: p.st.URL, Status: status, Gone: gone, Links: []string{}}
 }
 
 // skip records p's state without a page and counts it skipped.

@@ -772,3 +772,58 @@ func parseTime(s string) (time.Time, error) {
 	}
 	return time.Parse(time.RFC3339Nano, s)
 }
+
+// A BrokenLink is a URL of the site that answered an error status the last
+// time it was fetched, with the stored pages that link to it.
+type BrokenLink struct {
+	URL      string
+	Status   int       // the HTTP status of its last fetch (400 or more)
+	LastSeen time.Time // when it last answered 200 or 304 (zero if never)
+	CitedBy  []string  // the URLs of the live pages linking to it, in order
+}
+
+// BrokenLinks calls fn with every URL whose last fetch answered a status of
+// 400 or more and that a live page links to (CrawlState.Links), in URL
+// order: the dead links staff have to fix.
+func (s *Store) BrokenLinks(ctx context.Context, fn func(BrokenLink) error) error {
+	rows, err := s.r.QueryContext(ctx, `SELECT d.url, d.status, d.last_seen, c.url
+		FROM crawl_state d
+		JOIN crawl_state c ON c.links != 'null' AND c.gone = 0
+		JOIN json_each(c.links) j ON j.value = d.url
+		WHERE d.status >= 400
+		ORDER BY d.url, c.url`)
+	if err != nil {
+		return fmt.Errorf("store: broken links: %w", err)
+	}
+	defer rows.Close()
+	var cur BrokenLink
+	for rows.Next() {
+		var url, lastSeen, citer string
+		var status int
+		if err := rows.Scan(&url, &status, &lastSeen, &citer); err != nil {
+			return fmt.Errorf("store: broken links: %w", err)
+		}
+		if url != cur.URL {
+			if cur.URL != "" {
+				if err := fn(cur); err != nil {
+					return err
+				}
+			}
+			seen, err := parseTime(lastSeen)
+			if err != nil {
+				return fmt.Errorf("store: broken links: %s: %w", url, err)
+			}
+			cur = BrokenLink{URL: url, Status: status, LastSeen: seen}
+		}
+		if len(cur.CitedBy) == 0 || cur.CitedBy[len(cur.CitedBy)-1] != citer {
+			cur.CitedBy = append(cur.CitedBy, citer)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: broken links: %w", err)
+	}
+	if cur.URL != "" {
+		return fn(cur)
+	}
+	return nil
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"encoding/csv"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// TestLinksBroken crawls a site with dead links and checks that links
+// --broken lists each with the pages carrying it, exits 1, and that a site
+// without one exits 0.
+func TestLinksBroken(t *testing.T) {
+	dead := map[string]int{"/supprime": http.StatusNotFound, "/retire": http.StatusGone, "/panne": http.StatusInternalServerError}
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if code, ok := dead[r.URL.Path]; ok {
+			http.Error(w, "non", code)
+			return
+		}
+		switch r.URL.Path {
+		case "/":
+			w.Write([]byte(`<html><head><title>Accueil</title></head><body><p>Le site de la mission.</p><a href="/a">a</a><a href="/b">b</a><a href="/supprime">x</a></body></html>`))
+		case "/a":
+			w.Write([]byte(`<html><head><title>Article A</title></head><body><p>Un article de la mission sur la coopération.</p><a href="/supprime">x</a><a href="/retire">y</a></body></html>`))
+		case "/b":
+			w.Write([]byte(`<html><head><title>Article B</title></head><body><p>Un autre article de la mission, sur un atelier.</p><a href="/panne">z</a></body></html>`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer site.Close()
+	data := t.TempDir()
+	if code, _, stderr := runMain(t, t.Context(), "crawl", "--data", data, "--delay", "0", site.URL+"/"); code != 0 {
+		t.Fatalf("crawl: exit %d\n%s", code, stderr)
+	}
+	code, out, stderr := runMain(t, t.Context(), "links", "--broken", "--data", data, "--format", "csv")
+	if code != 1 || !strings.Contains(stderr, "3 dead links") {
+		t.Fatalf("links --broken: exit %d, want 1 saying 3 dead links; stderr:\n%s", code, stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, r := range rows[1:] {
+		got[r[0]+" "+strings.TrimPrefix(r[1], site.URL)+" "+strings.TrimPrefix(r[2], site.URL)] = true
+	}
+	for _, want := range []string{"404 /supprime /", "404 /supprime /a", "410 /retire /a", "500 /panne /b"} {
+		if !got[want] {
+			t.Errorf("links --broken: no line %q in\n%s", want, out)
+		}
+	}
+	if len(rows) != 5 {
+		t.Errorf("links --broken: %d lines, want a header and 4", len(rows))
+	}
+	if code, _, _ := runMain(t, t.Context(), "links", "--data", data); code != 2 {
+		t.Errorf("links without a report: exit %d, want 2", code)
+	}
+
+	clean := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`<html><head><title>Accueil</title></head><body><p>Un site sans lien mort.</p></body></html>`))
+	}))
+	defer clean.Close()
+	data2 := t.TempDir()
+	if code, _, stderr := runMain(t, t.Context(), "crawl", "--data", data2, "--delay", "0", clean.URL+"/"); code != 0 {
+		t.Fatalf("crawl: exit %d\n%s", code, stderr)
+	}
+	if code, out, stderr := runMain(t, t.Context(), "links", "--broken", "--data", data2); code != 0 || out != "" {
+		t.Errorf("links --broken on a clean site: exit %d, out %q; stderr:\n%s", code, out, stderr)
+	}
+}
