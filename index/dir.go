@@ -66,6 +66,10 @@ const boltTimeout = "5s"
 // OpenBuild) need no lock.
 type Dir struct {
 	path string
+	// writes counts, per build id, the batches of Batch still running,
+	// abandoned ones included: Discard lets them end before it closes the
+	// index, which bleve does not survive under a running batch.
+	writes sync.Map // id → *sync.WaitGroup
 }
 
 // OpenDir returns the indexes directory of the data directory dataDir
@@ -478,8 +482,19 @@ func (d *Dir) Batch(id string, idx bleve.Index, b *bleve.Batch) error {
 		return idx.Batch(b)
 	}
 	done := make(chan error, 1)
-	go func() { done <- idx.Batch(b) }()
 	dog := newWatchdog(sc, d.BuildPath(id))
+	wg, _ := d.writes.LoadOrStore(id, new(sync.WaitGroup))
+	wg.(*sync.WaitGroup).Go(func() {
+		// zapx panics (a nil map of a segment cache) when a batch runs
+		// after scorch failed to persist a segment on a full disk: the
+		// build is lost anyway, the process must not be.
+		defer func() {
+			if r := recover(); r != nil {
+				done <- dog.explain(fmt.Errorf("bleve failed writing a batch: panic: %v", r))
+			}
+		}()
+		done <- idx.Batch(b)
+	})
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -577,9 +592,23 @@ func (d *Dir) Finish(id string, idx bleve.Index, storeAsOf time.Time) (BuildInfo
 	return info, nil
 }
 
+// discardWait bounds the wait of Discard for the batches still running.
+const discardWait = 30 * time.Second
+
 // Discard removes build id, which must not be the live one: a build that
 // failed or was refused. idx, when not nil, is closed first.
 func (d *Dir) Discard(id string, idx bleve.Index) error {
+	if wg, ok := d.writes.LoadAndDelete(id); ok {
+		// Batches abandoned by Batch: let them end, for a while (one
+		// blocked for ever on scorch's persister is left; closing the
+		// index cannot hurt it).
+		ended := make(chan struct{})
+		go func() { wg.(*sync.WaitGroup).Wait(); close(ended) }()
+		select {
+		case <-ended:
+		case <-time.After(discardWait):
+		}
+	}
 	if idx != nil {
 		idx.Close()
 	}
