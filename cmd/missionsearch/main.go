@@ -50,6 +50,7 @@ var commands = []command{
 	{"crawl", "crawl a site into the store, then update the index", runCrawl},
 	{"reindex", "rebuild the index from the store and switch it live", runReindex},
 	{"links", "list the dead links of the site and the pages carrying them (--broken)", runLinks},
+	{"version", "print the version of the binary", runVersion},
 	{"serve", "serve the JSON API and the French search page", runServe},
 	{"search", "search the index from the command line", runSearch},
 	{"export", "write the page records matching filters as JSONL or CSV", runExport},

@@ -130,6 +130,11 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := registerServeMetrics(reg, d, live.BuildID); err != nil {
+		stopWatch()
+		live.Close()
+		return nil, err
+	}
 	searcher := search.NewLive(live)
 	searcher.SetCacheBytes(int64(cfg.cacheMB) << 20)
 	srv, err := server.New(server.Config{
