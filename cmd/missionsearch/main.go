@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -77,11 +78,12 @@ type Env struct {
 // process exit code: 0 ok, 1 failure, 2 usage error.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	env := &Env{Stdout: stdout, Stderr: stderr, Getenv: getenv}
-	level := slog.LevelInfo
-	if getenv("MISSIONSEARCH_DEBUG") != "" {
-		level = slog.LevelDebug
+	args, logger, err := loggingFlags(args, getenv, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "missionsearch: %v\n", err)
+		return 2
 	}
-	env.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	env.Logger = logger
 
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(stderr)
@@ -115,6 +117,69 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return 2
 }
 
+// loggingFlags takes the logging flags out of args, wherever they are before
+// a "--" (they apply to every command): --log-format text|json, --log-level
+// debug|info|warn|error, --quiet (warnings and errors only). Their
+// defaults come from MISSIONSEARCH_LOG_FORMAT and MISSIONSEARCH_LOG_LEVEL
+// (MISSIONSEARCH_DEBUG=1 means debug). It returns the other arguments and
+// the logger, writing to stderr.
+func loggingFlags(args []string, getenv func(string) string, stderr io.Writer) ([]string, *slog.Logger, error) {
+	format, level := getenv("MISSIONSEARCH_LOG_FORMAT"), getenv("MISSIONSEARCH_LOG_LEVEL")
+	if level == "" && getenv("MISSIONSEARCH_DEBUG") != "" {
+		level = "debug"
+	}
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i:]...)
+			break
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || (name != "log-format" && name != "log-level" && name != "quiet") {
+			rest = append(rest, a)
+			continue
+		}
+		if name == "quiet" {
+			level = "warn"
+			continue
+		}
+		if !hasValue {
+			if i+1 == len(args) {
+				return nil, nil, fmt.Errorf("flag needs an argument: -%s", name)
+			}
+			i++
+			value = args[i]
+		}
+		if name == "log-format" {
+			format = value
+		} else {
+			level = value
+		}
+	}
+	var lv slog.Level
+	switch level {
+	case "", "info":
+		lv = slog.LevelInfo
+	case "debug":
+		lv = slog.LevelDebug
+	case "warn", "warning":
+		lv = slog.LevelWarn
+	case "error":
+		lv = slog.LevelError
+	default:
+		return nil, nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "", "text":
+		return rest, slog.New(slog.NewTextHandler(stderr, opts)), nil
+	case "json":
+		return rest, slog.New(slog.NewJSONHandler(stderr, opts)), nil
+	}
+	return nil, nil, fmt.Errorf("--log-format %q: want text or json", format)
+}
+
 func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "missionsearch: French-aware faceted search for a mission website.")
 	fmt.Fprintln(w, "\nUsage:\n\n\tmissionsearch <command> [flags] [arguments]\n\nCommands:")
@@ -126,7 +191,8 @@ func printUsage(w io.Writer) {
 		fmt.Fprintf(w, "\t%-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'missionsearch <command> --help' for a command's flags.")
-	fmt.Fprintln(w, "Environment: MISSIONSEARCH_DATA, MISSIONSEARCH_ADDR, MISSIONSEARCH_ADMIN_TOKEN, MISSIONSEARCH_DEBUG.")
+	fmt.Fprintln(w, "Logging, for every command: --log-format text|json, --log-level debug|info|warn|error, --quiet.")
+	fmt.Fprintln(w, "Environment: MISSIONSEARCH_DATA, MISSIONSEARCH_ADDR, MISSIONSEARCH_ADMIN_TOKEN, MISSIONSEARCH_LOG_FORMAT, MISSIONSEARCH_LOG_LEVEL, MISSIONSEARCH_DEBUG.")
 }
 
 // newFlagSet returns a flag set for command name whose errors and help go

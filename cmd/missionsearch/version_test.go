@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"regexp"
@@ -44,6 +45,41 @@ func TestVersionAndServeMetrics(t *testing.T) {
 	} {
 		if !regexp.MustCompile(re).MatchString(metrics) {
 			t.Errorf("/metrics has no line matching %s", re)
+		}
+	}
+}
+
+// TestLoggingFlags checks --log-format json, --quiet and their errors, for
+// a real crawl.
+func TestLoggingFlags(t *testing.T) {
+	site := reportSite(2)
+	defer site.Close()
+	data := t.TempDir()
+	code, _, stderr := runMain(t, t.Context(), "crawl", "--log-format", "json", "--data", data, "--delay", "0", site.URL+"/")
+	if code != 0 {
+		t.Fatalf("crawl: exit %d\n%s", code, stderr)
+	}
+	logs := 0
+	for _, line := range strings.Split(stderr, "\n") {
+		if !strings.HasPrefix(line, "{") {
+			continue // the progress line
+		}
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil || rec["level"] == nil || rec["msg"] == nil {
+			t.Errorf("--log-format json: line %q: %v", line, err)
+		}
+		logs++
+	}
+	if logs == 0 {
+		t.Errorf("--log-format json: no JSON log line in\n%s", stderr)
+	}
+	code, _, stderr = runMain(t, t.Context(), "crawl", "--data", data, "--quiet", "--delay", "0", site.URL+"/")
+	if code != 0 || strings.Contains(stderr, "level=INFO") {
+		t.Errorf("crawl --quiet: exit %d, INFO lines in\n%s", code, stderr)
+	}
+	for _, bad := range [][]string{{"--log-format", "xml", "version"}, {"version", "--log-level=loud"}, {"version", "--log-level"}} {
+		if code, _, _ := runMain(t, t.Context(), bad...); code != 2 {
+			t.Errorf("%q: exit %d, want 2", bad, code)
 		}
 	}
 }
