@@ -20,7 +20,9 @@ import (
 
 // DefaultUserAgent is the User-Agent header sent, and the agent matched
 // against robots.txt groups, when Config.UserAgent is empty.
-const DefaultUserAgent = "missionsearch/0.1 (+https://github.com/missionsearch)"
+// It names no contact: operators give theirs with Config.UserAgent (crawl
+// --user-agent), as sites expect of a crawler.
+const DefaultUserAgent = "missionsearch/0.1 (site search crawler)"
 
 // Defaults of the Config fields left zero.
 const (

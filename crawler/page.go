@@ -162,7 +162,7 @@ func deadState(p *pageFetch, status int, gone bool) missionsearch.CrawlState {
 func (c *Crawler) skip(ctx context.Context, p *pageFetch, why string, attrs ...any) {
 	if c.putState(ctx, p.st) {
 		c.count(func(s *Stats) { s.Skipped++ })
-		c.log.Info("skipped: "+why, append([]any{"url", p.t.url}, attrs...)...)
+		c.log.Debug("skipped: "+why, append([]any{"url", p.t.url}, attrs...)...) // counted in Stats.Skipped
 	}
 }
 
@@ -231,7 +231,7 @@ func (c *Crawler) redirected(ctx context.Context, p *pageFetch) {
 	switch {
 	case err != nil || !c.inScope(tu):
 		c.count(func(s *Stats) { s.Skipped++ })
-		c.log.Info("skipped: redirect out of scope", "url", p.t.url, "to", target)
+		c.log.Debug("skipped: redirect out of scope", "url", p.t.url, "to", target)
 	case target == p.t.url:
 		c.count(func(s *Stats) { s.Errors++ })
 		c.log.Warn("redirect loop", "url", p.t.url)
@@ -480,7 +480,7 @@ func (c *Crawler) process(ctx context.Context, p *pageFetch, bp func(string) boo
 		}
 		if storeURL != p.t.url {
 			c.count(func(s *Stats) { s.Skipped++ })
-			c.log.Info("skipped: duplicate content", "url", p.t.url, "of", dup)
+			c.log.Debug("skipped: duplicate content", "url", p.t.url, "of", dup)
 			return
 		}
 		c.skip(ctx, p, "duplicate content", "of", dup)

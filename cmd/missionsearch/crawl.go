@@ -44,6 +44,8 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 	maxPageMB := fs.Int("max-page-mb", crawler.DefaultMaxBodyBytes>>20, "largest page or PDF fetched, in MiB (decompressed); a larger one is skipped")
 	maxTitle := fs.Int("max-title", extract.DefaultLimits.Title, "longest title kept, in characters; a longer one is cut")
 	maxBodyKB := fs.Int("max-body-kb", extract.DefaultLimits.Body>>10, "longest text kept of a page, in KiB; the rest is not indexed")
+	userAgent := fs.String("user-agent", envOr(env, "MISSIONSEARCH_USER_AGENT", crawler.DefaultUserAgent),
+		"User-Agent sent to the site, with the operator's contact, e.g. \"missionsearch/0.1 (+https://www.example.org/contact)\"; robots.txt groups are matched against it (env MISSIONSEARCH_USER_AGENT)")
 	outcome := outcomeFlag(env, fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -69,6 +71,7 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 		MaxLinksPerPage: *maxLinks,
 		TrapPages:       *trapPages,
 		MaxBodyBytes:    int64(*maxPageMB) << 20,
+		UserAgent:       *userAgent,
 		Extract:         extract.Options{Limits: extract.Limits{Title: *maxTitle, Body: *maxBodyKB << 10}},
 		Seeds:           fs.Args(),
 		AllowedHosts:    hosts,

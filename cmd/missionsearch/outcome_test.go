@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 )
@@ -188,5 +189,37 @@ func TestCrawlLimitFlags(t *testing.T) {
 	}
 	if code, _, stderr := runMain(t, t.Context(), "crawl", "--data", data, "--max-title", "0", site.URL+"/"); code != 2 {
 		t.Errorf("crawl --max-title 0: exit %d, want 2; stderr:\n%s", code, stderr)
+	}
+}
+
+// TestCrawlUserAgent checks that --user-agent is what the site sees, for
+// robots.txt and pages alike.
+func TestCrawlUserAgent(t *testing.T) {
+	const ua = "missionsearch/0.1 (+https://mission.example/contact)"
+	var seen []string
+	var mu sync.Mutex
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.URL.Path+" "+r.UserAgent())
+		mu.Unlock()
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write([]byte("<html><head><title>Accueil</title></head><body><p>Le site de la mission.</p></body></html>"))
+	}))
+	defer site.Close()
+	if code, _, stderr := runMain(t, t.Context(), "crawl", "--data", t.TempDir(), "--delay", "0", "--user-agent", ua, site.URL+"/"); code != 0 {
+		t.Fatalf("crawl: exit %d\n%s", code, stderr)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) < 2 {
+		t.Fatalf("requests: %q", seen)
+	}
+	for _, s := range seen {
+		if !strings.HasSuffix(s, " "+ua) {
+			t.Errorf("request %q: not the --user-agent", s)
+		}
 	}
 }
