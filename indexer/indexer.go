@@ -575,6 +575,9 @@ func (w *writer) flush() error {
 	w.done += w.pending
 	w.indexed += w.npend
 	w.pending, w.npend = 0, 0
-	w.b.Reset()
+	// A new batch, not Reset: scorch's Batch returns while the goroutine
+	// that queued its documents may still step through the batch's map
+	// (a data race the race detector reports on Reset).
+	w.b = w.idx.NewBatch()
 	return nil
 }
