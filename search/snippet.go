@@ -28,8 +28,8 @@ const (
 //
 // Analysing a whole page to find a few words is what made hits cost about
 // a millisecond each on long pages. So a matcher first scans the text for
-// candidate words, cheaply and without allocating (scanWords, mayMatch),
-// and analyses only those. A candidate is a word whose skeleton (lower
+// candidate words, cheaply and without allocating (scanWords), and
+// analyses only those. A candidate is a word whose skeleton (lower
 // case, accents folded, doubled letters as one) begins with the first two
 // skeleton letters of a term the query looks for: the French light
 // stemmer, the Porter stemmer and folding only change the end of a word,
@@ -284,7 +284,7 @@ func (m *matcher) scanWords(text string, limit *int, fn func(start, end int)) {
 	for i := 0; i < len(text); {
 		// Out of words: to the start of the next one.
 		if c := text[i]; c < utf8.RuneSelf {
-			if asciiClass[c] != asciiWord {
+			if !asciiWord[c] {
 				i++
 				continue
 			}
@@ -302,7 +302,7 @@ func (m *matcher) scanWords(text string, limit *int, fn func(start, end int)) {
 			for i < len(text) {
 				r, size := rune(text[i]), 1
 				if r < utf8.RuneSelf {
-					if asciiClass[r] != asciiWord {
+					if !asciiWord[r] {
 						break
 					}
 					if 'A' <= r && r <= 'Z' {
@@ -339,17 +339,10 @@ func (m *matcher) scanWords(text string, limit *int, fn func(start, end int)) {
 	}
 }
 
-// ASCII character classes of scanWords.
-const (
-	asciiOther = iota
-	asciiWord
-)
-
-var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+// asciiWord tells the ASCII characters of words (inWord), for scanWords.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
 	for c := range utf8.RuneSelf {
-		if inWord(rune(c)) {
-			t[c] = asciiWord
-		}
+		t[c] = inWord(rune(c))
 	}
 	return t
 }()
