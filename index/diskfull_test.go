@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"missionsearch/internal/synth"
@@ -60,6 +61,43 @@ func fillDisk(t *testing.T, dir string, leave int64) {
 	}
 }
 
+// buildOnSmallDisk opens a Dir on a tmpfs of size (see smallDisk) and
+// starts a build in it; it skips in -short mode.
+func buildOnSmallDisk(t *testing.T, size string) (mnt string, d *Dir, id string, idx bleve.Index) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("full disk: skipped in -short mode")
+	}
+	mnt = smallDisk(t, size)
+	d, err := OpenDir(filepath.Join(mnt, "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, idx, err = d.NewBuild(); err != nil {
+		t.Fatal(err)
+	}
+	return mnt, d, id, idx
+}
+
+// discardWithin discards the failed build id: Discard must return within
+// 30 s and remove it.
+func discardWithin(t *testing.T, d *Dir, id string, idx bleve.Index) {
+	t.Helper()
+	closed := make(chan error, 1)
+	go func() { closed <- d.Discard(id, idx) }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Logf("Discard: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Discard of the failed build hangs")
+	}
+	if _, err := os.Stat(d.BuildPath(id)); !os.IsNotExist(err) {
+		t.Errorf("the failed build is still on disk (%v)", err)
+	}
+}
+
 type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
@@ -69,18 +107,7 @@ func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 // error that says the disk is full (scorch's merger retried the merge for
 // ever and Settle waited for it), and the build must close.
 func TestSettleDiskFull(t *testing.T) {
-	if testing.Short() {
-		t.Skip("full disk: skipped in -short mode")
-	}
-	mnt := smallDisk(t, "48m")
-	d, err := OpenDir(filepath.Join(mnt, "data"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, idx, err := d.NewBuild()
-	if err != nil {
-		t.Fatal(err)
-	}
+	mnt, d, id, idx := buildOnSmallDisk(t, "48m")
 	for batch := range 12 {
 		b := idx.NewBatch()
 		for i := range 150 {
@@ -116,7 +143,7 @@ func TestSettleDiskFull(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	start := time.Now()
-	err = d.Settle(ctx, id, idx, true)
+	err := d.Settle(ctx, id, idx, true)
 	took := time.Since(start)
 	t.Logf("Settle on a full disk: %v after %v", err, took.Round(time.Millisecond))
 	if err == nil || errors.Is(err, context.DeadlineExceeded) || took > 30*time.Second {
@@ -125,19 +152,7 @@ func TestSettleDiskFull(t *testing.T) {
 	if !strings.Contains(err.Error(), "no space left") {
 		t.Errorf("Settle's error does not say the disk is full: %v", err)
 	}
-	closed := make(chan error, 1)
-	go func() { closed <- d.Discard(id, idx) }()
-	select {
-	case err := <-closed:
-		if err != nil {
-			t.Logf("Discard: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("Discard of the failed build hangs")
-	}
-	if _, err := os.Stat(d.BuildPath(id)); !os.IsNotExist(err) {
-		t.Errorf("the failed build is still on disk (%v)", err)
-	}
+	discardWithin(t, d, id, idx)
 }
 
 // TestBatchDiskFull writes batches through Dir.Batch on a disk left with
@@ -145,18 +160,7 @@ func TestSettleDiskFull(t *testing.T) {
 // the watchdog's when the persister retries for ever and blocks the
 // batch), never hang; the build is then discarded.
 func TestBatchDiskFull(t *testing.T) {
-	if testing.Short() {
-		t.Skip("full disk: skipped in -short mode")
-	}
-	mnt := smallDisk(t, "16m")
-	d, err := OpenDir(filepath.Join(mnt, "data"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, idx, err := d.NewBuild()
-	if err != nil {
-		t.Fatal(err)
-	}
+	mnt, d, id, idx := buildOnSmallDisk(t, "16m")
 	fillDisk(t, mnt, 64<<10)
 	start := time.Now()
 	var batchErr error
@@ -175,11 +179,5 @@ func TestBatchDiskFull(t *testing.T) {
 	if batchErr == nil || took > 30*time.Second || !strings.Contains(batchErr.Error(), "no space left") {
 		t.Fatalf("batches on a full disk: %v after %v, want a disk-full error within seconds", batchErr, took)
 	}
-	closed := make(chan error, 1)
-	go func() { closed <- d.Discard(id, idx) }()
-	select {
-	case <-closed:
-	case <-time.After(30 * time.Second):
-		t.Fatal("Discard of the failed build hangs")
-	}
+	discardWithin(t, d, id, idx)
 }

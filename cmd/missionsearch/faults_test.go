@@ -77,9 +77,17 @@ func startChild(tb testing.TB, args ...string) *child {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return startProcess(tb, exe, []string{faultChildEnv + "=1"}, args...)
+}
+
+// startProcess starts the missionsearch binary exe with args, in the
+// environment of the test plus env, with MISSIONSEARCH_DATA, _ADDR and
+// _ADMIN_TOKEN cleared; it is killed at the end of the test.
+func startProcess(tb testing.TB, exe string, env []string, args ...string) *child {
+	tb.Helper()
 	c := &child{stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{})}
 	c.cmd = exec.Command(exe, args...)
-	c.cmd.Env = append(os.Environ(), faultChildEnv+"=1", "MISSIONSEARCH_DATA=", "MISSIONSEARCH_ADDR=", "MISSIONSEARCH_ADMIN_TOKEN=")
+	c.cmd.Env = append(append(os.Environ(), env...), "MISSIONSEARCH_DATA=", "MISSIONSEARCH_ADDR=", "MISSIONSEARCH_ADMIN_TOKEN=")
 	c.cmd.Stdout, c.cmd.Stderr = c.stdout, c.stderr
 	if err := c.cmd.Start(); err != nil {
 		tb.Fatal(err)

@@ -98,28 +98,20 @@ func TestHugeTitleMemory(t *testing.T) {
 	exe := plainBinary(t, t.TempDir())
 	site := hugeTitleSite(t)
 	data := t.TempDir()
-	crawl := exec.Command(exe, "crawl", "--data", data, "--delay", "0", site.URL+"/")
-	crawl.Env = append(os.Environ(), "MISSIONSEARCH_DATA=")
-	var crawlOut bytes.Buffer
-	crawl.Stdout, crawl.Stderr = &crawlOut, &crawlOut
-	if err := crawl.Start(); err != nil {
-		t.Fatal(err)
-	}
+	crawl := startProcess(t, exe, nil, "crawl", "--data", data, "--delay", "0", site.URL+"/")
 	// The peak RSS of the crawl's own memory (VmHWM), sampled until it
 	// exits: the rusage of a child also counts the memory of this test
 	// process it was forked from, a large one under -race.
 	peak := 0.0
-	exited := make(chan error, 1)
-	go func() { exited <- crawl.Wait() }()
 	for running := true; running; {
 		select {
-		case err := <-exited:
-			if err != nil {
-				t.Fatalf("crawl: %v\n%s", err, crawlOut.String())
+		case <-crawl.done:
+			if crawl.err != nil {
+				t.Fatalf("crawl: %v\n%s%s", crawl.err, crawl.stdout.String(), crawl.stderr.String())
 			}
 			running = false
 		case <-time.After(5 * time.Millisecond):
-			if hwm, ok := procStatusMB(crawl.Process.Pid, "VmHWM:"); ok {
+			if hwm, ok := procStatusMB(crawl.cmd.Process.Pid, "VmHWM:"); ok {
 				peak = max(peak, hwm)
 			}
 		}
@@ -129,17 +121,8 @@ func TestHugeTitleMemory(t *testing.T) {
 		t.Errorf("crawl and index of the 10 MB title: peak RSS %.0f MB, want < 400 MB", peak)
 	}
 
-	serve := exec.Command(exe, "serve", "--data", data, "--addr", "127.0.0.1:0", "--rate-limit", "0")
-	serve.Env = crawl.Env
-	var stdout, stderr syncBuffer
-	serve.Stdout, serve.Stderr = &stdout, &stderr
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	c := &child{cmd: serve, stdout: &stdout, stderr: &stderr, done: make(chan struct{})}
-	go func() { c.err = serve.Wait(); close(c.done) }()
-	t.Cleanup(func() { c.kill() })
-	base := c.serveURL(t, 30*time.Second)
+	serve := startProcess(t, exe, nil, "serve", "--data", data, "--addr", "127.0.0.1:0", "--rate-limit", "0")
+	base := serve.serveURL(t, 30*time.Second)
 
 	client := &http.Client{Timeout: 30 * time.Second}
 	get := func(path string) []byte {
@@ -177,7 +160,7 @@ func TestHugeTitleMemory(t *testing.T) {
 	if largest > 256<<10 {
 		t.Errorf("largest answer %d bytes: a hit or a suggestion carries the huge title", largest)
 	}
-	rss, ok := procStatusMB(serve.Process.Pid, "VmRSS:")
+	rss, ok := procStatusMB(serve.cmd.Process.Pid, "VmRSS:")
 	if !ok {
 		t.Skip("RSS: no /proc/PID/status (needs Linux)")
 	}
