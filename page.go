@@ -26,23 +26,92 @@ func (l Lang) Valid() bool {
 	return l == LangFR || l == LangEN || l == LangAR
 }
 
-// Page is one crawled HTML page after extraction: the public page record of
-// the export command and of GET /api/documents/{id}.
+// PageType is what a stored page is to a visitor of the site.
+type PageType string
+
+// The page types. Only listings are left out of results, suggestions and
+// exports by default: they are crawled for their links.
+const (
+	// TypeArticle is a dated piece of content: news, story, press
+	// release, event report.
+	TypeArticle PageType = "article"
+	// TypeListing is a page that lists other pages: a paginated list, a
+	// tag or taxonomy page, a section front, a home page.
+	TypeListing PageType = "listing"
+	// TypeStatic is an undated page of its own: about, contact, legal
+	// notice, a manual's chapter.
+	TypeStatic PageType = "static"
+	// TypeDocument is a PDF document linked from the site.
+	TypeDocument PageType = "document"
+)
+
+// PageTypes lists the page types in display order.
+var PageTypes = []PageType{TypeArticle, TypeListing, TypeStatic, TypeDocument}
+
+// Valid reports whether t is one of PageTypes.
+func (t PageType) Valid() bool {
+	return t == TypeArticle || t == TypeListing || t == TypeStatic || t == TypeDocument
+}
+
+// OrArticle returns t, or TypeArticle for the empty type of pages stored
+// before pages had types.
+func (t PageType) OrArticle() PageType {
+	if t == "" {
+		return TypeArticle
+	}
+	return t
+}
+
+// The provenance of Page.Published (Page.PublishedSource), in the order of
+// precedence extraction applies when sources disagree: the first source
+// that gives a date wins.
+const (
+	DateJSONLD    = "jsonld"      // schema.org datePublished (JSON-LD, @graph included)
+	DateOpenGraph = "opengraph"   // <meta property="article:published_time">
+	DateMicrodata = "microdata"   // itemprop="datePublished"
+	DateMeta      = "meta"        // other <meta> date names (dcterms.date, date, pubdate…)
+	DateTime      = "time"        // <time datetime> in the main content
+	DateProse     = "prose"       // a written date in the byline or dateline ("le 5 octobre 2021")
+	DateNumeric   = "numeric"     // a numeric date in the byline or dateline ("05/10/2021": day first on French and Arabic pages)
+	DateTeaser    = "teaser"      // no date of its own: the date a listing shows beside its link
+	DatePDF       = "pdf"         // the CreationDate of a PDF document
+	DateCiting    = "citing_page" // a document without one: the date of the page citing it
+)
+
+// Link is a page this one refers to: a translation or a citing page.
+type Link struct {
+	URL   string `json:"url"`
+	Title string `json:"title,omitempty"`
+	Lang  Lang   `json:"lang,omitempty"`
+}
+
+// Page is one crawled page after extraction: the public page record of the
+// export command and of GET /api/documents/{id}.
 //
 // Published and Updated are the zero time when the page gives no date; they
-// are then absent from the JSON form.
+// are then absent from the JSON form. Headings are the h2–h4 headings of
+// the main content, in order. Translations are the versions of the page in
+// the site's other languages (hreflang alternates or the language
+// switcher); CitedBy are the pages linking to a document (the "Annexe de"
+// of a PDF). Type is empty only in records stored before types existed,
+// which read as articles.
 type Page struct {
-	ID          string    `json:"id"`
-	URL         string    `json:"url"`
-	Title       string    `json:"title"`
-	Lang        Lang      `json:"lang"`
-	Published   time.Time `json:"published,omitzero"`
-	Updated     time.Time `json:"updated,omitzero"`
-	Section     string    `json:"section,omitempty"`
-	Tags        []string  `json:"tags"`
-	Description string    `json:"description,omitempty"`
-	Body        string    `json:"body"`
-	FetchedAt   time.Time `json:"fetched_at"`
+	ID              string    `json:"id"`
+	URL             string    `json:"url"`
+	Type            PageType  `json:"type"`
+	Title           string    `json:"title"`
+	Lang            Lang      `json:"lang"`
+	Published       time.Time `json:"published,omitzero"`
+	PublishedSource string    `json:"published_source,omitempty"`
+	Updated         time.Time `json:"updated,omitzero"`
+	Section         string    `json:"section,omitempty"`
+	Tags            []string  `json:"tags"`
+	Description     string    `json:"description,omitempty"`
+	Headings        []string  `json:"headings,omitempty"`
+	Body            string    `json:"body"`
+	Translations    []Link    `json:"translations,omitempty"`
+	CitedBy         []Link    `json:"cited_by,omitempty"`
+	FetchedAt       time.Time `json:"fetched_at"`
 }
 
 // PageID returns the stable identifier of the page whose canonical URL is

@@ -52,33 +52,87 @@ type token struct {
 // maxDateScan bounds the input ParseDate looks at, in bytes.
 const maxDateScan = 4096
 
-// ParseDate returns the first calendar date written in s, at 00:00 UTC.
-// It understands French dates ("1er juin 2024", "01 aout 2024", "mardi 4
-// juin 2024", "4 juil. 2024", accents optional), date ranges, of which it
-// returns the first day ("les 10 et 11 avril 2018", "du 3 au 5 mai 2022",
-// "du 30 avril au 2 mai 2022"), datelines ("Tanger – 01 aout 2024 –"),
-// English dates ("June 1, 2024", "1 June 2024"), Arabic month names,
-// ISO dates ("2024-06-01", also at the start of an RFC 3339 time, whose
-// time and zone are ignored), US numeric dates ("07/30/2016", read as
-// day/month only when the first number is above 12) and dotted European
-// ones ("30.07.2016"). It reports false when s holds no such date, when
-// the date does not exist (31 février) or when the year is outside
-// 1990..2100. Only the first 4 KiB of s are read.
-func ParseDate(s string) (time.Time, bool) {
+// NumericOrder says how a numeric date "a/b/yyyy" is read.
+type NumericOrder int
+
+const (
+	// DayFirst reads 05/10/2021 as 5 October 2021, as French and Arabic
+	// pages write it; 07/30/2016, whose second number cannot be a month,
+	// is read month first.
+	DayFirst NumericOrder = iota
+	// MonthFirst reads 05/10/2021 as May 10 only when the page is known to
+	// write month first (a listing whose other dates say so); 30/07/2016
+	// is read day first.
+	MonthFirst
+	// Unambiguous, for English pages (US and UK orders both occur), reads
+	// a numeric date only when one of its numbers cannot be a month:
+	// 07/30/2016 and 30/07/2016, never 05/10/2021.
+	Unambiguous
+)
+
+// ParseDate returns the first calendar date written in s, at 00:00 UTC,
+// reading numeric dates day first: ParseDateOrder(s, DayFirst).
+func ParseDate(s string) (time.Time, bool) { return ParseDateOrder(s, DayFirst) }
+
+// ParseDateOrder returns the first calendar date written in s, at 00:00
+// UTC. It understands French dates ("1er juin 2024", "01 aout 2024",
+// "mardi 4 juin 2024", "4 juil. 2024", "5 oct. 2021", accents optional),
+// date ranges, of which it returns the first day ("les 10 et 11 avril
+// 2018", "du 3 au 5 mai 2022", "du 30 avril au 2 mai 2022"), datelines
+// ("Tanger – 01 aout 2024 –"), English dates ("June 1, 2024", "1 June
+// 2024"), Arabic month names, ISO dates ("2024-06-01", also at the start
+// of an RFC 3339 time, whose time and zone are ignored), numeric dates
+// with slashes in the given order ("05/10/2021") and dotted or dashed
+// European ones, always day first ("30.07.2016", "30-07-2016"). It reports
+// false when s holds no such date, when the date does not exist (31
+// février) or when the year is outside 1990..2100. Only the first 4 KiB of
+// s are read.
+func ParseDateOrder(s string, order NumericOrder) (time.Time, bool) {
+	t, _, ok := parseDateKind(s, order)
+	return t, ok
+}
+
+// parseDateKind is ParseDateOrder, also telling whether the date found was
+// numeric ("05/10/2021", "30.07.2016") rather than written with a month
+// name or in ISO form.
+func parseDateKind(s string, order NumericOrder) (t time.Time, numeric, ok bool) {
 	if len(s) > maxDateScan {
 		s = s[:maxDateScan]
 	}
 	toks := tokenize(s)
 	for i := range toks {
-		if t, ok := dateAt(toks, i); ok {
-			return t, true
+		if t, numeric, ok := dateAt(toks, i, order); ok {
+			return t, numeric, true
 		}
 	}
-	return time.Time{}, false
+	return time.Time{}, false, false
+}
+
+// NumericOrderOf returns the order in which the numeric dates of s are
+// written when one of them says so (a first number above 12: day first; a
+// second one above 12: month first), and false when none does.
+func NumericOrderOf(s string) (NumericOrder, bool) {
+	if len(s) > 16*maxDateScan {
+		s = s[:16*maxDateScan]
+	}
+	toks := tokenize(s)
+	for i := 0; i+2 < len(toks); i++ {
+		a, b, y := toks[i], toks[i+1], toks[i+2]
+		if a.num < 0 || b.num < 0 || y.num < 0 || a.nd > 2 || b.nd > 2 || y.nd != 4 || b.sep != "/" || y.sep != "/" || a.ord {
+			continue
+		}
+		switch {
+		case a.num > 12 && a.num <= 31 && b.num >= 1 && b.num <= 12:
+			return DayFirst, true
+		case b.num > 12 && b.num <= 31 && a.num >= 1 && a.num <= 12:
+			return MonthFirst, true
+		}
+	}
+	return DayFirst, false
 }
 
 // dateAt tries to read a date starting at toks[i].
-func dateAt(toks []token, i int) (time.Time, bool) {
+func dateAt(toks []token, i int, order NumericOrder) (time.Time, bool, bool) {
 	t := toks[i]
 	at := func(j int) *token {
 		if j < len(toks) {
@@ -91,20 +145,33 @@ func dateAt(toks []token, i int) (time.Time, bool) {
 		if t.nd == 4 && !t.ord {
 			if m, d := at(i+1), at(i+2); m != nil && d != nil && m.num >= 0 && d.num >= 0 &&
 				m.nd <= 2 && d.nd <= 2 && (m.sep == "-" && d.sep == "-" || m.sep == "/" && d.sep == "/") {
-				return mkDate(t.num, m.num, d.num)
+				return named(mkDate(t.num, m.num, d.num))
 			}
 		}
-		// Numeric day/month/year: 07/30/2016 (US) or 30.07.2016.
+		// Numeric day/month/year: 05/10/2021, 30.07.2016.
 		if t.nd <= 2 && !t.ord {
 			if m, y := at(i+1), at(i+2); m != nil && y != nil && m.num >= 0 && y.num >= 0 && m.nd <= 2 && y.nd == 4 && m.sep == y.sep {
 				switch m.sep {
 				case "/":
-					if t.num > 12 {
-						return mkDate(y.num, m.num, t.num)
+					a, b := t.num, m.num
+					switch {
+					case a > 12:
+						d, ok := mkDate(y.num, b, a)
+						return d, true, ok
+					case b > 12:
+						d, ok := mkDate(y.num, a, b)
+						return d, true, ok
+					case order == Unambiguous && a != b:
+						return time.Time{}, false, false
+					case order == MonthFirst:
+						d, ok := mkDate(y.num, a, b)
+						return d, true, ok
 					}
-					return mkDate(y.num, t.num, m.num)
+					d, ok := mkDate(y.num, b, a)
+					return d, true, ok
 				case ".", "-":
-					return mkDate(y.num, m.num, t.num)
+					d, ok := mkDate(y.num, m.num, t.num)
+					return d, true, ok
 				}
 			}
 		}
@@ -123,31 +190,34 @@ func dateAt(toks []token, i int) (time.Time, bool) {
 				if mon, ok := months[m.text]; ok {
 					y := at(j + 1)
 					if y != nil && y.num >= 0 && y.nd == 4 {
-						return mkDate(y.num, int(mon), t.num)
+						return named(mkDate(y.num, int(mon), t.num))
 					}
 					// "30 avril au 2 mai 2022": the year comes after the second date.
 					if r := at(j + 1); r != nil && rangeWords[r.text] {
 						if d2, m2, y2 := at(j+2), at(j+3), at(j+4); d2 != nil && m2 != nil && y2 != nil &&
 							d2.num >= 0 && d2.nd <= 2 && y2.num >= 0 && y2.nd == 4 {
 							if _, ok := months[m2.text]; ok {
-								return mkDate(y2.num, int(mon), t.num)
+								return named(mkDate(y2.num, int(mon), t.num))
 							}
 						}
 					}
 				}
 			}
 		}
-		return time.Time{}, false
+		return time.Time{}, false, false
 	}
 	// English month first: "June 1, 2024", "June 1st 2024".
 	if mon, ok := months[t.text]; ok {
 		d, y := at(i+1), at(i+2)
 		if d != nil && y != nil && d.num >= 0 && d.nd <= 2 && y.num >= 0 && y.nd == 4 {
-			return mkDate(y.num, int(mon), d.num)
+			return named(mkDate(y.num, int(mon), d.num))
 		}
 	}
-	return time.Time{}, false
+	return time.Time{}, false, false
 }
+
+// named is a date read with a month name or in ISO form: not numeric.
+func named(t time.Time, ok bool) (time.Time, bool, bool) { return t, false, ok }
 
 // mkDate returns the date at 00:00 UTC when it exists and its year is in
 // bounds.

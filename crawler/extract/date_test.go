@@ -38,7 +38,8 @@ func TestParseDate(t *testing.T) {
 		{"Fès, les 10 et 11 avril 2018 – L'atelier", day(2018, 4, 10)},
 		// Numeric.
 		{"07/30/2016", day(2016, 7, 30)},
-		{"7/4/2016", day(2016, 7, 4)}, // US: July 4th
+		{"7/4/2016", day(2016, 4, 7)},    // day first, as French pages write it
+		{"05/10/2021", day(2021, 10, 5)}, // 5 October, not 10 May
 		{"30/07/2016", day(2016, 7, 30)},
 		{"30.07.2016", day(2016, 7, 30)},
 		{"2024-06-01", day(2024, 6, 1)},
@@ -83,6 +84,50 @@ func TestParseDate(t *testing.T) {
 		}
 		if ok && (got.Location() != time.UTC || got.Hour() != 0 || got.Minute() != 0) {
 			t.Errorf("ParseDate(%q) = %v, want midnight UTC", tt.in, got)
+		}
+	}
+}
+
+// TestParseDateOrder checks the three readings of numeric dates: day first
+// (French and Arabic pages), month first (a page known to write so) and
+// unambiguous only (English pages), and that dates with month names do not
+// depend on the order.
+func TestParseDateOrder(t *testing.T) {
+	tests := []struct {
+		in    string
+		order NumericOrder
+		want  time.Time
+	}{
+		{"05/10/2021", DayFirst, day(2021, 10, 5)},
+		{"05/10/2021", MonthFirst, day(2021, 5, 10)},
+		{"05/10/2021", Unambiguous, time.Time{}},
+		{"07/30/2016", DayFirst, day(2016, 7, 30)},
+		{"07/30/2016", Unambiguous, day(2016, 7, 30)},
+		{"30/07/2016", MonthFirst, day(2016, 7, 30)},
+		{"30/07/2016", Unambiguous, day(2016, 7, 30)},
+		{"12/12/2020", Unambiguous, day(2020, 12, 12)},
+		{"5 oct. 2021", Unambiguous, day(2021, 10, 5)},
+		{"le 5 octobre 2021", MonthFirst, day(2021, 10, 5)},
+		{"October 5, 2021", DayFirst, day(2021, 10, 5)},
+	}
+	for _, tt := range tests {
+		got, ok := ParseDateOrder(tt.in, tt.order)
+		if ok != !tt.want.IsZero() || !got.Equal(tt.want) {
+			t.Errorf("ParseDateOrder(%q, %d) = %v, %v; want %v", tt.in, tt.order, got, ok, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		in    string
+		order NumericOrder
+		known bool
+	}{
+		{"05/10/2021 · 07/30/2016", MonthFirst, true},
+		{"05/10/2021 · 30/07/2016", DayFirst, true},
+		{"05/10/2021 · 04/03/2020", DayFirst, false},
+		{"le 5 octobre 2021", DayFirst, false},
+	} {
+		if got, known := NumericOrderOf(tt.in); got != tt.order || known != tt.known {
+			t.Errorf("NumericOrderOf(%q) = %d, %v; want %d, %v", tt.in, got, known, tt.order, tt.known)
 		}
 	}
 }

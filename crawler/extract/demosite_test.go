@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"missionsearch"
 	"missionsearch/internal/demosite"
 )
 
@@ -111,4 +112,55 @@ func TestDemositeAllPages(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestDemositeTypes checks the type Extract decides for every HTML page of
+// the demo site: its articles are articles, its home pages, section lists,
+// tag pages and their ?page=N pages are listings, and its menu and basic
+// pages are static.
+func TestDemositeTypes(t *testing.T) {
+	site := demosite.New()
+	ts := httptest.NewServer(site)
+	defer ts.Close()
+	articles := map[string]bool{}
+	for _, a := range site.Articles() {
+		articles[a.Path] = true
+	}
+	counts := map[missionsearch.PageType]int{}
+	for _, path := range site.Paths() {
+		want := missionsearch.TypeStatic
+		switch p, _, _ := strings.Cut(path, "?"); {
+		case articles[p]:
+			want = missionsearch.TypeArticle
+		case p == "/" || p == "/fr" || p == "/en" || p == "/ar" || strings.Contains(path, "?page=") || demositeList(p):
+			want = missionsearch.TypeListing
+		}
+		body, ct := fetch(t, ts, path)
+		u, _ := url.Parse(ts.URL + path)
+		res, err := Extract(strings.NewReader(body), u, ct, Options{})
+		if err != nil {
+			t.Fatalf("Extract %s: %v", path, err)
+		}
+		counts[res.Page.Type]++
+		if res.Page.Type != want {
+			t.Errorf("%s: type %q (%s; %+v), want %q", path, res.Page.Type, res.Signals.Reason, res.Signals, want)
+		}
+	}
+	t.Logf("types: %v", counts)
+}
+
+// demositeList reports whether path is one of the demo site's section or
+// tag lists: /<lang>/<section> or /<lang>/tags/<slug>.
+func demositeList(path string) bool {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	switch {
+	case len(segs) == 2:
+		switch segs[1] {
+		case "news", "stories", "press-releases", "events":
+			return true
+		}
+	case len(segs) == 3:
+		return segs[1] == "tags"
+	}
+	return false
 }

@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"missionsearch"
 )
 
 // maxDepth bounds the element nesting the walks descend into; content
@@ -35,8 +37,13 @@ type docMeta struct {
 	description, ogDescription string
 	twitterDescription         string
 	canonical                  string
-	metaPublished              []string
+	metaPublished              []dateCand
 	metaModified               []string
+	jsonld                     []string    // the text of each <script type=application/ld+json>
+	microdata                  []string    // itemtype values, lower-cased schema.org type names
+	alternates                 []alternate // <link rel=alternate hreflang>
+	switcher                   []alternate // <a hreflang> / <a lang>: a language switcher
+	pager                      bool
 	tags                       []string
 	keywords                   string
 	crumbs                     []crumb
@@ -50,6 +57,25 @@ var publishedKeys = setOf("article:published_time", "og:published_time", "datepu
 
 var modifiedKeys = setOf("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
 	"dc.date.modified", "last-modified", "lastmod")
+
+// inSwitcher reports whether a link is inside a language switcher: an
+// element, at most six levels up, whose class or id names a language
+// ("language-switcher", "lang-switcher", "languages", "wpml-ls", "pll").
+func inSwitcher(a *html.Node) bool {
+	for n, i := a.Parent, 0; n != nil && i < 6; n, i = n.Parent, i+1 {
+		v := strings.ToLower(attr(n, "class") + " " + attr(n, "id"))
+		if strings.Contains(v, "lang") || strings.Contains(v, "wpml") || strings.Contains(v, "pll-") || strings.Contains(v, "polylang") {
+			return true
+		}
+	}
+	return false
+}
+
+// dateCand is a machine-readable date of the page's metadata with its
+// provenance (missionsearch.Date*).
+type dateCand struct {
+	value, source string
+}
 
 // scanDocument walks the whole document once for metadata, links, tags,
 // breadcrumb and main-content candidates.
@@ -97,12 +123,35 @@ func scanDocument(doc *html.Node, page *url.URL) *docMeta {
 			case atom.Meta:
 				scanMeta(m, n, &metaTags)
 			case atom.Link:
-				if hasToken(attr(n, "rel"), "canonical") && m.canonical == "" {
+				rel := attr(n, "rel")
+				if hasToken(rel, "canonical") && m.canonical == "" {
 					m.canonical = attr(n, "href")
+				}
+				if hasToken(rel, "alternate") && attr(n, "hreflang") != "" && len(m.alternates) < 50 {
+					m.alternates = append(m.alternates, alternate{attr(n, "hreflang"), attr(n, "href")})
+				}
+				if hasToken(rel, "next") || hasToken(rel, "prev") {
+					m.pager = true
+				}
+			case atom.Script:
+				if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") && len(m.jsonld) < 20 {
+					var b strings.Builder
+					for c := n.FirstChild; c != nil; c = c.NextSibling {
+						if c.Type == html.TextNode {
+							b.WriteString(c.Data)
+						}
+					}
+					m.jsonld = append(m.jsonld, b.String())
 				}
 			case atom.A, atom.Area:
 				if h, ok := attrOK(n, "href"); ok {
 					hrefs = append(hrefs, h)
+					if l := firstNonEmpty(attr(n, "hreflang"), attr(n, "lang")); l != "" && n.DataAtom == atom.A && len(m.switcher) < 50 && inSwitcher(n) {
+						m.switcher = append(m.switcher, alternate{l, h})
+					}
+				}
+				if rel := attr(n, "rel"); hasToken(rel, "next") || hasToken(rel, "prev") {
+					m.pager = true
 				}
 				if n.DataAtom == atom.A && (inTags || hasToken(attr(n, "rel"), "tag")) {
 					addTag(textOf(n))
@@ -111,7 +160,7 @@ func scanDocument(doc *html.Node, page *url.URL) *docMeta {
 				if ip := strings.ToLower(attr(n, "itemprop")); ip == "datepublished" || ip == "datemodified" {
 					v := firstNonEmpty(attr(n, "datetime"), attr(n, "content"))
 					if ip == "datepublished" {
-						m.metaPublished = append(m.metaPublished, v)
+						m.metaPublished = append(m.metaPublished, dateCand{v, missionsearch.DateMicrodata})
 					} else {
 						m.metaModified = append(m.metaModified, v)
 					}
@@ -119,6 +168,14 @@ func scanDocument(doc *html.Node, page *url.URL) *docMeta {
 			}
 			if !boiler && isBoilerplate(n, inArticle) {
 				boiler = true
+			}
+			if !m.pager && isPagerNode(n) {
+				m.pager = true
+			}
+			if it := attr(n, "itemtype"); it != "" && len(m.microdata) < 20 {
+				if i := strings.LastIndexByte(it, '/'); i >= 0 {
+					m.microdata = append(m.microdata, strings.ToLower(strings.TrimSpace(it[i+1:])))
+				}
 			}
 			if m.crumbs == nil && isBreadcrumb(n) {
 				m.crumbs = readCrumbs(n)
@@ -231,7 +288,14 @@ func scanMeta(m *docMeta, n *html.Node, metaTags *[]string) {
 	case key == "keywords" || key == "news_keywords":
 		setOnce(&m.keywords, content)
 	case publishedKeys[key]:
-		m.metaPublished = append(m.metaPublished, content)
+		src := missionsearch.DateMeta
+		switch {
+		case key == "article:published_time" || key == "og:published_time":
+			src = missionsearch.DateOpenGraph
+		case attr(n, "itemprop") != "":
+			src = missionsearch.DateMicrodata
+		}
+		m.metaPublished = append(m.metaPublished, dateCand{content, src})
 	case modifiedKeys[key]:
 		m.metaModified = append(m.metaModified, content)
 	}
@@ -539,8 +603,9 @@ func isContentMeta(n *html.Node) bool {
 }
 
 // timeIn returns the date of the first <time> element with a datetime
-// attribute in root outside boilerplate.
-func timeIn(root *html.Node) (time.Time, bool) {
+// attribute in root outside boilerplate and outside the skipped nodes
+// (teaser items).
+func timeIn(root *html.Node, skip map[*html.Node]bool) (time.Time, bool) {
 	var found time.Time
 	ok := false
 	var walk func(n *html.Node, depth int, inArticle bool)
@@ -548,7 +613,7 @@ func timeIn(root *html.Node) (time.Time, bool) {
 		if ok || depth > maxDepth || n.Type != html.ElementNode && n.Type != html.DocumentNode {
 			return
 		}
-		if n != root && n.Type == html.ElementNode && isBoilerplate(n, inArticle) {
+		if n != root && n.Type == html.ElementNode && (skip[n] || isBoilerplate(n, inArticle)) {
 			return
 		}
 		if n.DataAtom == atom.Time {

@@ -61,6 +61,14 @@ type Result struct {
 	// "noindex"/"nofollow", or "none" for both.
 	NoIndex  bool
 	NoFollow bool
+	// Teasers are the items the page lists (heading links to other pages
+	// of the site, with the date shown beside each), in document order.
+	Teasers []Teaser
+	// Signals are the evidence Page.Type was decided from.
+	Signals Signals
+	// Warnings name what was wrong with the page and ignored (malformed
+	// JSON-LD), for the crawler's log.
+	Warnings []string
 }
 
 // Extract reads one HTML page fetched from pageURL with the given
@@ -165,30 +173,100 @@ func extractDoc(doc *html.Node, base *url.URL, opts Options) *Result {
 		blocks = kept
 	}
 	blocks = capBlocks(blocks, lim.Body)
-	res.Blocks = blocks
-	p.Body = strings.Join(blocks, "\n\n")
 
-	// Dates.
-	p.Published = firstDate(m.metaPublished)
-	p.Updated = firstDate(m.metaModified)
-	// Dates shown in the content count only on article-like pages: a
-	// listing (og:type website) would otherwise take its first item's date.
-	articleLike := m.ogType == "" || m.ogType == "article"
-	if p.Published.IsZero() && articleLike {
-		if t, ok := timeIn(root); ok {
-			p.Published = t
-		} else if t, ok := timeIn(m.body); ok {
-			p.Published = t
-		} else {
-			p.Published = dateline(blocks, headingTexts(root))
+	// Structure: teasers, signals, type; then dates, which only pages
+	// that are not listings take from their content.
+	ld := parseJSONLD(m.jsonld)
+	if ld.broken > 0 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%d JSON-LD block(s) are not valid JSON: ignored", ld.broken))
+	}
+	lang := chooseLang(m, p.Title, strings.Join(blocks, "\n\n"), opts)
+	rootText := collapse(textOf(root))
+	items := findTeasers(root, base, m.base, orderFor(lang, rootText))
+	inItem := map[*html.Node]bool{}
+	for _, it := range items {
+		inItem[it.node] = true
+		res.Teasers = append(res.Teasers, it.Teaser)
+	}
+	sig := &res.Signals
+	sig.Pager, sig.Teasers = m.pager, len(items)
+	text, linkText := textStats(root)
+	own := text
+	for _, it := range items {
+		t, _ := textStats(it.node)
+		own -= t
+	}
+	sig.OwnText = max(own, 0)
+	if text+linkText > 0 {
+		sig.LinkShare = float64(linkText) / float64(text+linkText)
+	}
+	sig.Links = countLinks(root)
+	sig.SchemaTypes = append(append(sig.SchemaTypes, ld.types...), m.microdata...)
+	if m.ogType != "" {
+		sig.SchemaTypes = append(sig.SchemaTypes, "og:"+m.ogType)
+	}
+
+	order := orderFor(lang, strings.Join(blocks[:min(len(blocks), 8)], " "))
+	switch {
+	case ld.published != "":
+		if t, ok := parseMachineDate(ld.published); ok {
+			p.Published, p.PublishedSource = t, missionsearch.DateJSONLD
 		}
 	}
-	if p.Updated.IsZero() && articleLike {
+	if p.Published.IsZero() {
+		for _, c := range m.metaPublished {
+			if t, ok := parseMachineDate(c.value); ok {
+				p.Published, p.PublishedSource = t, c.source
+				break
+			}
+		}
+	}
+	if t, ok := parseMachineDate(ld.modified); ok {
+		p.Updated = t
+	} else {
+		p.Updated = firstDate(m.metaModified)
+	}
+	sig.OwnDate = !p.Published.IsZero()
+	typ, reason := classify(base, sig)
+	// Dates shown in the content count only on pages that are not
+	// listings (whose dates are their items'), and not on pages that say
+	// they are not articles (og:type website).
+	if p.Published.IsZero() && typ != missionsearch.TypeListing && (m.ogType == "" || m.ogType == "article") {
+		if t, ok := timeIn(root, inItem); ok {
+			p.Published, p.PublishedSource = t, missionsearch.DateTime
+		} else if t, ok := timeIn(m.body, inItem); ok {
+			p.Published, p.PublishedSource = t, missionsearch.DateTime
+		} else if t, src := byline(blocks, headingTexts(root), order); !t.IsZero() {
+			p.Published, p.PublishedSource = t, src
+		}
+		if !p.Published.IsZero() {
+			sig.OwnDate = true
+			typ, reason = classify(base, sig)
+		}
+	}
+	if p.Updated.IsZero() && typ != missionsearch.TypeListing && (m.ogType == "" || m.ogType == "article") {
 		p.Updated = updatedIn(root)
+	}
+	p.Type, sig.Reason = typ, reason
+
+	// The byline is not text of the page.
+	if typ != missionsearch.TypeListing {
+		blocks = dropDateLines(blocks, order)
+	}
+	res.Blocks = blocks
+	p.Body = strings.Join(blocks, "\n\n")
+	p.Headings = headingsIn(root, inItem)
+	if len(p.Headings) > 0 && p.Headings[0] == p.Title {
+		p.Headings = p.Headings[1:]
 	}
 
 	// Language.
 	p.Lang = chooseLang(m, p.Title, p.Body, opts)
+	alts := m.alternates
+	if len(alts) == 0 {
+		alts = m.switcher
+	}
+	p.Translations = translations(alts, m.base, res.Canonical, p.Lang)
 
 	p.Description = missionsearch.TruncateRunes(
 		collapse(firstNonEmpty(m.description, m.ogDescription, m.twitterDescription)), lim.Description)
@@ -228,25 +306,82 @@ func firstDate(cands []string) time.Time {
 	return time.Time{}
 }
 
-// dateline finds a date written at the start of the first paragraph-sized
-// block (80 bytes or more): "Tanger – 01 aout 2024 – …", "Fès, les 10 et
-// 11 avril 2018 – …", "22 mai 2012. - …". Short blocks (a listing's
-// "07/30/2016" line, a subheading) are passed over so that listings take no
-// item's date, and so are headings: a news lede set as an <h2> above the
-// first paragraph (Wikinews) is not where the dateline is. headings holds
-// the text of the main content's h1–h6 elements.
-func dateline(blocks []string, headings map[string]bool) time.Time {
+// byline finds the page's date in its text: a short block that only
+// gives a date ("Publié le 5 octobre 2021", "05/10/2021"; see isDateLine)
+// among the first blocks, else a date written at the start of the first
+// paragraph-sized block (80 bytes or more): "Tanger – 01 aout 2024 – …",
+// "Fès, les 10 et 11 avril 2018 – …", "22 mai 2012. - …". Other short
+// blocks (a subheading, a caption) are passed over, and so are headings: a
+// news lede set as an <h2> above the first paragraph (Wikinews) is not
+// where the dateline is. headings holds the text of the main content's
+// h1–h6 elements. The source is DateNumeric for a numeric date, else
+// DateProse.
+func byline(blocks []string, headings map[string]bool, order NumericOrder) (time.Time, string) {
+	src := func(numeric bool) string {
+		if numeric {
+			return missionsearch.DateNumeric
+		}
+		return missionsearch.DateProse
+	}
+	for i, b := range blocks {
+		if i >= 6 || len(b) >= 80 {
+			break
+		}
+		if !headings[b] && isDateLine(b, order) {
+			if t, numeric, ok := parseDateKind(b, order); ok {
+				return t, src(numeric)
+			}
+		}
+	}
 	for _, b := range blocks {
 		if len(b) < 80 || headings[b] {
 			continue
 		}
 		head := b[:min(len(b), 80)]
-		if t, ok := ParseDate(head); ok {
-			return t
+		if t, numeric, ok := parseDateKind(head, order); ok {
+			return t, src(numeric)
 		}
 		break
 	}
-	return time.Time{}
+	return time.Time{}, ""
+}
+
+// dropDateLines removes the bylines (isDateLine) among the first six and
+// the last three blocks.
+func dropDateLines(blocks []string, order NumericOrder) []string {
+	out := blocks[:0:0]
+	for i, b := range blocks {
+		if (i < 6 || i >= len(blocks)-3) && isDateLine(b, order) {
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// countLinks returns the number of <a href> under root outside
+// boilerplate.
+func countLinks(root *html.Node) int {
+	n := 0
+	var walk func(c *html.Node, depth int)
+	walk = func(c *html.Node, depth int) {
+		if depth > maxDepth {
+			return
+		}
+		if c.Type == html.ElementNode {
+			if c != root && isBoilerplate(c, false) {
+				return
+			}
+			if c.DataAtom == atom.A && attr(c, "href") != "" {
+				n++
+			}
+		}
+		for k := c.FirstChild; k != nil; k = k.NextSibling {
+			walk(k, depth+1)
+		}
+	}
+	walk(root, 0)
+	return n
 }
 
 // headingTexts returns the collapsed text of the h1–h6 elements under root
