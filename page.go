@@ -112,6 +112,22 @@ type Page struct {
 	Translations    []Link    `json:"translations,omitempty"`
 	CitedBy         []Link    `json:"cited_by,omitempty"`
 	FetchedAt       time.Time `json:"fetched_at"`
+
+	// Refs are the links of the page's main content, as the crawler found
+	// them: not part of the record (never in its JSON form), written by the
+	// store beside the page and used by the crawl to date the articles a
+	// listing shows and to find the pages citing a document.
+	Refs []Ref `json:"-"`
+}
+
+// Ref is one link of a page's main content: a teaser (the heading link of
+// a list item, with the date the item shows, zero when none) or a link of
+// the text (a document it cites), with its link text.
+type Ref struct {
+	URL    string
+	Title  string
+	Date   time.Time
+	Teaser bool
 }
 
 // PageID returns the stable identifier of the page whose canonical URL is

@@ -353,6 +353,9 @@ func (s *Store) putPage(ctx context.Context, p *missionsearch.Page, st missionse
 	if _, err := tx.ExecContext(ctx, upsertPage, append(w.page, now)...); err != nil {
 		return err
 	}
+	if err := writeRefs(ctx, tx, w); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, upsertState, append(w.state, now)...); err != nil {
 		return err
 	}
@@ -419,6 +422,11 @@ func (s *Store) putPages(ctx context.Context, writes []pageWriteArgs) error {
 		if _, err := pageStmt.ExecContext(ctx, append(w.page, now)...); err != nil {
 			return fmt.Errorf("%s: %w", w.page[1], err)
 		}
+		if len(w.refs) > 0 {
+			if err := writeRefs(ctx, tx, w); err != nil {
+				return fmt.Errorf("%s: refs: %w", w.page[1], err)
+			}
+		}
 		if _, err := stateStmt.ExecContext(ctx, append(w.state, now)...); err != nil {
 			return fmt.Errorf("%s: %w", w.page[1], err)
 		}
@@ -430,6 +438,7 @@ func (s *Store) putPages(ctx context.Context, writes []pageWriteArgs) error {
 // and upsertState's, each but the last (the store's clock).
 type pageWriteArgs struct {
 	page, state []any
+	refs        [][]any // the rows of the page's refs
 }
 
 // pageWrite checks p and st as PutPage documents and returns the
@@ -465,20 +474,59 @@ func pageWrite(p *missionsearch.Page, st missionsearch.CrawlState) (pageWriteArg
 	if err != nil {
 		return pageWriteArgs{}, err
 	}
+	lists := make([]string, 3)
+	for i, v := range []any{p.Headings, p.Translations, p.CitedBy} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return pageWriteArgs{}, err
+		}
+		lists[i] = string(b)
+	}
+	if p.Type != "" && !p.Type.Valid() {
+		return pageWriteArgs{}, missionsearch.Errorf(missionsearch.EINVALID, "The page type %q is not one of %v.", p.Type, missionsearch.PageTypes)
+	}
+	refs := make([][]any, 0, len(p.Refs))
+	for _, r := range p.Refs {
+		d, err := checkedTime("ref date", r.Date)
+		if err != nil {
+			return pageWriteArgs{}, err
+		}
+		refs = append(refs, []any{id, r.URL, r.Title, d, r.Teaser})
+	}
 	return pageWriteArgs{
 		page: []any{id, p.URL, p.Title, string(p.Lang), published, updated, p.Section, string(tags),
-			p.Description, fetchedAt, st.ContentHash, p.Body},
+			p.Description, fetchedAt, st.ContentHash, p.Body, string(p.Type), p.PublishedSource,
+			lists[0], lists[1], lists[2]},
 		state: sv,
+		refs:  refs,
 	}, nil
+}
+
+// writeRefs replaces the refs of page w in tx.
+func writeRefs(ctx context.Context, tx *sql.Tx, w pageWriteArgs) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM refs WHERE from_id = ?`, w.page[0]); err != nil {
+		return err
+	}
+	for _, r := range w.refs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO refs (from_id, url, title, date, teaser) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (from_id, url) DO NOTHING`, r...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // upsertPage writes one pages row. Its parameters are those of pageWrite
 // followed by the store's clock (changed_at).
 const upsertPage = `
 	INSERT INTO pages (id, url, title, lang, published, updated, section, tags,
-		description, fetched_at, content_hash, body, changed_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		description, fetched_at, content_hash, body, type, published_source,
+		headings, translations, cited_by, changed_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (id) DO UPDATE SET
+		type = excluded.type, published_source = excluded.published_source,
+		headings = excluded.headings, translations = excluded.translations,
+		cited_by = excluded.cited_by,
 		url = excluded.url, title = excluded.title, lang = excluded.lang,
 		published = excluded.published, updated = excluded.updated,
 		section = excluded.section, tags = excluded.tags,
@@ -557,7 +605,7 @@ func (s *Store) putState(ctx context.Context, sv []any) error {
 
 // pageColumns are the columns scanPage reads, in its order.
 const pageColumns = `p.id, p.url, p.title, p.lang, p.published, p.updated, p.section, p.tags,
-	p.description, p.fetched_at, p.body`
+	p.description, p.fetched_at, p.type, p.published_source, p.headings, p.translations, p.cited_by, p.body`
 
 // liveSQL is the condition on pages p that its URL is not gone.
 const liveSQL = `NOT EXISTS (SELECT 1 FROM crawl_state s WHERE s.url = p.url AND s.gone = 1)`
@@ -567,11 +615,22 @@ func scanPage(row interface{ Scan(...any) error }) (*missionsearch.Page, error) 
 	var (
 		p                                   missionsearch.Page
 		lang, published, updated, fetchedAt string
-		tags                                []byte
+		typ                                 string
+		tags, headings, trans, cited        []byte
 	)
 	if err := row.Scan(&p.ID, &p.URL, &p.Title, &lang, &published, &updated, &p.Section, &tags,
-		&p.Description, &fetchedAt, &p.Body); err != nil {
+		&p.Description, &fetchedAt, &typ, &p.PublishedSource, &headings, &trans, &cited, &p.Body); err != nil {
 		return nil, err
+	}
+	p.Type = missionsearch.PageType(typ)
+	for _, f := range []struct {
+		name string
+		b    []byte
+		dst  any
+	}{{"headings", headings, &p.Headings}, {"translations", trans, &p.Translations}, {"cited_by", cited, &p.CitedBy}} {
+		if err := json.Unmarshal(f.b, f.dst); err != nil {
+			return nil, fmt.Errorf("page %s: %s: %w", p.ID, f.name, err)
+		}
 	}
 	p.Lang = missionsearch.Lang(lang)
 	var err error

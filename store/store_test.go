@@ -813,7 +813,9 @@ func TestMigrateFrom001(t *testing.T) {
 	}
 	// The writes of the 001 version, by hand: its upsertState had no links.
 	p, st := testPage(1), testState(1)
-	if _, err := old.w.ExecContext(ctx, upsertPage, testPage(1).ID, p.URL, p.Title, string(p.Lang), "", "", p.Section, `["a"]`,
+	if _, err := old.w.ExecContext(ctx, `INSERT INTO pages (id, url, title, lang, published, updated, section, tags,
+		description, fetched_at, content_hash, body, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		testPage(1).ID, p.URL, p.Title, string(p.Lang), "", "", p.Section, `["a"]`,
 		p.Description, formatTime(p.FetchedAt), st.ContentHash, p.Body, formatTime(time.Now())); err != nil {
 		t.Fatal(err)
 	}
