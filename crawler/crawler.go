@@ -95,6 +95,11 @@ type Config struct {
 	// matching at least one regexp; URLs matching any Exclude regexp are
 	// never crawled.
 	Include, Exclude []*regexp.Regexp
+	// NoIndex: pages whose (canonical) URL matches one of these are
+	// followed but never stored. IndexOnly, when not empty: only pages
+	// matching one of these are stored, and a listing among them is
+	// stored as an article. Both override the type the crawler decides.
+	NoIndex, IndexOnly []*regexp.Regexp
 	// MaxPages stops the crawl after this many page fetches (redirect hops
 	// count); 0 means no limit.
 	MaxPages int
@@ -439,6 +444,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), flushTimeout)
 	c.flushLearning(fctx)
 	c.settleDuplicates(fctx)
+	c.resolveSite(fctx)
 	fcancel()
 
 	close(progressStop)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -430,14 +431,21 @@ func (c *Crawler) process(ctx context.Context, p *pageFetch, bp func(string) boo
 		return
 	}
 	storeURL := p.storeURL
+	if !c.indexable(storeURL, &res.Page) {
+		c.skip(ctx, p, "not indexed by --no-index/--index-only", "url", storeURL)
+		return
+	}
+	for _, w := range res.Warnings {
+		c.log.Warn("page partly ignored", "url", storeURL, "why", w)
+	}
 	now := p.st.LastSeen
 	page := res.Page
 	page.URL, page.ID, page.FetchedAt = storeURL, missionsearch.PageID(storeURL), now
 	if page.Tags == nil {
 		page.Tags = []string{}
 	}
-	sum := sha256.Sum256([]byte(page.Body))
-	hash := hex.EncodeToString(sum[:])
+	page.Refs = refsOf(res)
+	hash := recordHash(&page)
 
 	prev, hasPrev := p.prev, p.hasPrev
 	if storeURL != p.t.url {
@@ -494,6 +502,67 @@ func (c *Crawler) process(ctx context.Context, p *pageFetch, bp func(string) boo
 	}
 	c.markUpdated(page.ID)
 	c.log.Debug("stored", "url", storeURL, "id", page.ID, "title", page.Title)
+}
+
+// indexable applies Config.NoIndex and Config.IndexOnly to a page about
+// to be stored under u: false when it is only to be followed. A listing
+// that IndexOnly names is stored as an article.
+func (c *Crawler) indexable(u string, p *missionsearch.Page) bool {
+	for _, re := range c.cfg.NoIndex {
+		if re.MatchString(u) {
+			return false
+		}
+	}
+	if len(c.cfg.IndexOnly) == 0 {
+		return true
+	}
+	for _, re := range c.cfg.IndexOnly {
+		if re.MatchString(u) {
+			if p.Type == missionsearch.TypeListing {
+				p.Type = missionsearch.TypeArticle
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// refsOf returns the refs of an extracted page: its teasers, then the
+// other links of its text.
+func refsOf(res *extract.Result) []missionsearch.Ref {
+	refs := make([]missionsearch.Ref, 0, len(res.Teasers)+len(res.TextLinks))
+	for _, t := range res.Teasers {
+		refs = append(refs, missionsearch.Ref{URL: t.URL, Title: t.Title, Date: t.Date, Teaser: true})
+	}
+	for _, t := range res.TextLinks {
+		refs = append(refs, missionsearch.Ref{URL: t.URL, Title: t.Title})
+	}
+	return refs
+}
+
+// recordHash is the content hash of a page about to be stored: the hex
+// SHA-256 of everything extraction decided (type, title, dates and their
+// source, section, tags, description, headings, translations, body, refs),
+// not of its URL or fetch time. An unchanged hash means the stored record
+// is what a new extraction gives; a record of an older version of the
+// extraction hashes differently and is written again.
+func recordHash(p *missionsearch.Page) string {
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	enc.Encode(struct {
+		V                     int
+		Type                  missionsearch.PageType
+		Title                 string
+		Lang                  missionsearch.Lang
+		Published, Updated    time.Time
+		Source, Section, Desc string
+		Tags, Headings        []string
+		Translations          []missionsearch.Link
+		Refs                  []missionsearch.Ref
+	}{3, p.Type, p.Title, p.Lang, p.Published, p.Updated, p.PublishedSource, p.Section, p.Description,
+		p.Tags, p.Headings, p.Translations, p.Refs})
+	h.Write([]byte(p.Body))
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // claimHash records that url holds the content of hash in this crawl.

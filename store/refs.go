@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"missionsearch"
 )
@@ -14,26 +13,10 @@ import (
 // come from the refs table (missionsearch.Page.Refs); the crawler decides
 // what to make of them and writes its decision with SetDerived.
 
-// ListedDate is what the live listings of the site show of one live page
-// that is not a listing or a document and has no date of its own (none,
-// or a teaser date).
-type ListedDate struct {
-	ID, URL string
-	Type    missionsearch.PageType
-	// Published and Source are the page's stored date and its provenance.
-	Published time.Time
-	Source    string
-	// Date is the date most live listings show beside their link to the
-	// page (the earliest among equals), zero when none shows one; Listings
-	// is how many show it.
-	Date     time.Time
-	Listings int
-}
-
 // ListedDates calls fn with the ListedDate of every live page that is an
 // article, a static page or untyped and has no date or a teaser date, in
 // id order. fn may not write to s.
-func (s *Store) ListedDates(ctx context.Context, fn func(ListedDate) error) error {
+func (s *Store) ListedDates(ctx context.Context, fn func(missionsearch.ListedDate) error) error {
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT p.id, p.url, p.type, p.published, p.published_source, COALESCE(r.date, ''), COUNT(l.id)
 		FROM pages p
@@ -47,7 +30,7 @@ func (s *Store) ListedDates(ctx context.Context, fn func(ListedDate) error) erro
 		return fmt.Errorf("store: listed dates: %w", err)
 	}
 	defer rows.Close()
-	var cur *ListedDate
+	var cur *missionsearch.ListedDate
 	flush := func() error {
 		if cur == nil {
 			return nil
@@ -68,7 +51,7 @@ func (s *Store) ListedDates(ctx context.Context, fn func(ListedDate) error) erro
 		if err := flush(); err != nil {
 			return err
 		}
-		ld := ListedDate{ID: id, URL: u, Type: missionsearch.PageType(typ), Source: src}
+		ld := missionsearch.ListedDate{ID: id, URL: u, Type: missionsearch.PageType(typ), Source: src}
 		if ld.Published, err = parseTime(pub); err != nil {
 			return fmt.Errorf("store: listed dates: %s: %w", id, err)
 		}
@@ -86,31 +69,9 @@ func (s *Store) ListedDates(ctx context.Context, fn func(ListedDate) error) erro
 	return flush()
 }
 
-// Cited is a live document page with the live pages that cite it (not
-// listings), newest first.
-type Cited struct {
-	ID, URL string
-	Title   string
-	// Published and Source are the document's stored date and its
-	// provenance; CitedBy its stored citing pages.
-	Published time.Time
-	Source    string
-	CitedBy   []missionsearch.Link
-	// Citing are the pages whose text links to the document, at most 20,
-	// with their dates; LinkText is the text of the first such link.
-	Citing   []CitingPage
-	LinkText string
-}
-
-// CitingPage is a page linking to a document.
-type CitingPage struct {
-	missionsearch.Link
-	Published time.Time
-}
-
 // Documents calls fn with every live document page and the pages citing
 // it, in id order. fn may not write to s.
-func (s *Store) Documents(ctx context.Context, fn func(Cited) error) error {
+func (s *Store) Documents(ctx context.Context, fn func(missionsearch.Cited) error) error {
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT d.id, d.url, d.title, d.published, d.published_source, d.cited_by,
 			COALESCE(c.url, ''), COALESCE(c.title, ''), COALESCE(c.published, ''), COALESCE(r.title, '')
@@ -124,7 +85,7 @@ func (s *Store) Documents(ctx context.Context, fn func(Cited) error) error {
 		return fmt.Errorf("store: documents: %w", err)
 	}
 	defer rows.Close()
-	var cur *Cited
+	var cur *missionsearch.Cited
 	flush := func() error {
 		if cur == nil {
 			return nil
@@ -142,7 +103,7 @@ func (s *Store) Documents(ctx context.Context, fn func(Cited) error) error {
 			if err := flush(); err != nil {
 				return err
 			}
-			cur = &Cited{ID: id, URL: u, Title: title, Source: src}
+			cur = &missionsearch.Cited{ID: id, URL: u, Title: title, Source: src}
 			if cur.Published, err = parseTime(pub); err != nil {
 				return fmt.Errorf("store: documents: %s: %w", id, err)
 			}
@@ -160,7 +121,7 @@ func (s *Store) Documents(ctx context.Context, fn func(Cited) error) error {
 		if err != nil {
 			return fmt.Errorf("store: documents: %s: %w", id, err)
 		}
-		cur.Citing = append(cur.Citing, CitingPage{Link: missionsearch.Link{URL: cu, Title: ct}, Published: cp2})
+		cur.Citing = append(cur.Citing, missionsearch.CitingPage{Link: missionsearch.Link{URL: cu, Title: ct}, Published: cp2})
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("store: documents: %w", err)
@@ -168,20 +129,11 @@ func (s *Store) Documents(ctx context.Context, fn func(Cited) error) error {
 	return flush()
 }
 
-// Derived is what the crawler decides of a page from the rest of the site.
-type Derived struct {
-	Type            missionsearch.PageType
-	Title           string
-	Published       time.Time
-	PublishedSource string
-	CitedBy         []missionsearch.Link
-}
-
-// SetDerived writes d over the type, title, date, date source and citing
-// pages of the page id, marking it changed (ChangedSince) so that the next
+// SetDerived writes d over the type, title (unless d.Title is empty), date,
+// date source and citing pages of the page id, marking it changed (ChangedSince) so that the next
 // index update takes it. It returns an ENOTFOUND error when no page has
 // the id.
-func (s *Store) SetDerived(ctx context.Context, id string, d Derived) error {
+func (s *Store) SetDerived(ctx context.Context, id string, d missionsearch.Derived) error {
 	pub, err := checkedTime("published", d.Published)
 	if err != nil {
 		return fmt.Errorf("store: set derived %s: %w", id, err)
@@ -198,7 +150,7 @@ func (s *Store) SetDerived(ctx context.Context, id string, d Derived) error {
 		return fmt.Errorf("store: set derived %s: %w", id, err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE pages SET type = ?, title = ?, published = ?, published_source = ?,
+	res, err := tx.ExecContext(ctx, `UPDATE pages SET type = ?, title = COALESCE(NULLIF(?, ''), title), published = ?, published_source = ?,
 		cited_by = ?, changed_at = ? WHERE id = ?`, string(d.Type), d.Title, pub, d.PublishedSource, string(cited),
 		formatTime(s.now()), id)
 	if err != nil {

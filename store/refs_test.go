@@ -69,27 +69,27 @@ func TestListedDatesAndDocuments(t *testing.T) {
 	gs.URL, gs.Gone = gone.URL, true
 	mustPutState(t, s, gs)
 
-	var got []ListedDate
-	if err := s.ListedDates(ctx, func(d ListedDate) error { got = append(got, d); return nil }); err != nil {
+	var got []missionsearch.ListedDate
+	if err := s.ListedDates(ctx, func(d missionsearch.ListedDate) error { got = append(got, d); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	want := []ListedDate{{ID: undated.ID, URL: undated.URL, Type: missionsearch.TypeStatic, Date: day(5), Listings: 2}}
+	want := []missionsearch.ListedDate{{ID: undated.ID, URL: undated.URL, Type: missionsearch.TypeStatic, Date: day(5), Listings: 2}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ListedDates mismatch (-want +got):\n%s", diff)
 	}
 
-	var docs []Cited
-	if err := s.Documents(ctx, func(c Cited) error { docs = append(docs, c); return nil }); err != nil {
+	var docs []missionsearch.Cited
+	if err := s.Documents(ctx, func(c missionsearch.Cited) error { docs = append(docs, c); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	wantDocs := []Cited{{ID: doc.ID, URL: doc.URL, LinkText: "Rapport annuel (PDF)",
-		Citing: []CitingPage{{Link: missionsearch.Link{URL: citing.URL, Title: citing.Title}, Published: day(20)}}}}
+	wantDocs := []missionsearch.Cited{{ID: doc.ID, URL: doc.URL, LinkText: "Rapport annuel (PDF)",
+		Citing: []missionsearch.CitingPage{{Link: missionsearch.Link{URL: citing.URL, Title: citing.Title}, Published: day(20)}}}}
 	if diff := cmp.Diff(wantDocs, docs); diff != "" {
 		t.Errorf("Documents mismatch (-want +got):\n%s", diff)
 	}
 
 	before := time.Now()
-	d := Derived{Type: missionsearch.TypeArticle, Title: undated.Title, Published: day(5), PublishedSource: missionsearch.DateTeaser}
+	d := missionsearch.Derived{Type: missionsearch.TypeArticle, Title: undated.Title, Published: day(5), PublishedSource: missionsearch.DateTeaser}
 	if err := s.SetDerived(ctx, undated.ID, d); err != nil {
 		t.Fatal(err)
 	}

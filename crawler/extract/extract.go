@@ -64,6 +64,9 @@ type Result struct {
 	// Teasers are the items the page lists (heading links to other pages
 	// of the site, with the date shown beside each), in document order.
 	Teasers []Teaser
+	// TextLinks are the other links of the main content, with their text
+	// (no date): the documents the page cites.
+	TextLinks []Teaser
 	// Signals are the evidence Page.Type was decided from.
 	Signals Signals
 	// Warnings name what was wrong with the page and ignored (malformed
@@ -188,6 +191,7 @@ func extractDoc(doc *html.Node, base *url.URL, opts Options) *Result {
 		inItem[it.node] = true
 		res.Teasers = append(res.Teasers, it.Teaser)
 	}
+	res.TextLinks = textLinks(root, base, m.base, inItem)
 	sig := &res.Signals
 	sig.Pager, sig.Teasers = m.pager, len(items)
 	text, linkText := textStats(root)

@@ -476,3 +476,37 @@ func isDateWord(w string) bool {
 
 var weekdays = setOf("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
 	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+// textLinks returns the links of root's text outside boilerplate and
+// outside the teaser items (the documents an article cites), normalised,
+// with their link text, at most 200, without repeats or the page itself.
+func textLinks(root *html.Node, page, base *url.URL, skip map[*html.Node]bool) []Teaser {
+	var out []Teaser
+	seen := map[string]bool{page.String(): true}
+	var walk func(n *html.Node, depth int, inArticle bool)
+	walk = func(n *html.Node, depth int, inArticle bool) {
+		if depth > maxDepth || len(out) >= 200 {
+			return
+		}
+		if n.Type == html.ElementNode {
+			if skip[n] || n != root && isBoilerplate(n, inArticle) {
+				return
+			}
+			switch n.DataAtom {
+			case atom.Article:
+				inArticle = true
+			case atom.A:
+				if u, err := NormalizeURL(attr(n, "href"), base); err == nil && !seen[u] {
+					seen[u] = true
+					out = append(out, Teaser{URL: u, Title: missionsearch.TruncateRunes(collapse(textOf(n)), 300)})
+				}
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1, inArticle)
+		}
+	}
+	walk(root, 0, false)
+	return out
+}
