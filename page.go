@@ -3,6 +3,7 @@ package missionsearch
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 	"time"
 )
 
@@ -145,6 +146,17 @@ func (p *Page) Date() time.Time {
 		return p.Published
 	}
 	return p.Updated
+}
+
+// Lead returns the page's lead: its description, else the first paragraph
+// of its body (the text up to the first blank line), cut to 1,000
+// characters.
+func (p *Page) Lead() string {
+	if p.Description != "" {
+		return TruncateRunes(p.Description, 1000)
+	}
+	first, _, _ := strings.Cut(p.Body, "\n\n")
+	return TruncateRunes(first, 1000)
 }
 
 // CrawlState is what the crawler remembers of one URL between crawls. It is

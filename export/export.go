@@ -34,6 +34,8 @@ type Record struct {
 	Section   string             `json:"section,omitempty"`
 	Lang      missionsearch.Lang `json:"lang"`
 	Tags      []string           `json:"tags"`
+	// Type is the page type; "article" for pages stored without one.
+	Type missionsearch.PageType `json:"type"`
 }
 
 // Options choose the format of a Writer.
@@ -48,8 +50,8 @@ type Options struct {
 
 // Columns are the CSV header, in English and in French.
 var (
-	Columns       = []string{"id", "url", "title", "published", "updated", "section", "lang", "tags"}
-	FrenchColumns = []string{"identifiant", "adresse", "titre", "publié le", "mis à jour le", "rubrique", "langue", "mots-clés"}
+	Columns       = []string{"id", "url", "title", "published", "updated", "section", "lang", "tags", "type"}
+	FrenchColumns = []string{"identifiant", "adresse", "titre", "publié le", "mis à jour le", "rubrique", "langue", "mots-clés", "type"}
 )
 
 // A Writer writes records in one format. It is not safe for concurrent
@@ -105,7 +107,7 @@ func (x *Writer) Write(r Record) error {
 		}
 	}
 	return x.csv.Write([]string{r.ID, SafeCell(r.URL), SafeCell(r.Title), Day(r.Published), Day(r.Updated),
-		SafeCell(r.Section), string(r.Lang), SafeCell(strings.Join(r.Tags, "; "))})
+		SafeCell(r.Section), string(r.Lang), SafeCell(strings.Join(r.Tags, "; ")), string(r.Type.OrArticle())})
 }
 
 // Flush writes out what is buffered and returns the first error of the
@@ -159,5 +161,5 @@ func Day(t time.Time) string {
 // FromPage returns the record of p.
 func FromPage(p *missionsearch.Page) Record {
 	return Record{ID: p.ID, URL: p.URL, Title: p.Title, Published: p.Published, Updated: p.Updated,
-		Section: p.Section, Lang: p.Lang, Tags: p.Tags}
+		Section: p.Section, Lang: p.Lang, Tags: p.Tags, Type: p.Type.OrArticle()}
 }

@@ -1,7 +1,9 @@
 package index
 
 import (
+	"encoding/json"
 	"fmt"
+	"strings"
 	"strconv"
 	"time"
 
@@ -16,7 +18,7 @@ import (
 // stored in every build; a build whose version differs from this constant
 // was made by an incompatible binary and must be rebuilt, never read.
 // Bump it whenever NewMapping, Document or the analyzers change.
-const MappingVersion = 4
+const MappingVersion = 5
 
 // Field names of the index documents. Text fields carry the page's language
 // as a suffix so that no field name is ever analysed two ways.
@@ -36,7 +38,33 @@ const (
 	FieldPublished   = "published"
 	FieldUpdated     = "updated"
 	FieldFetchedAt   = "fetched_at"
+	// FieldType is the page type (missionsearch.PageType; "article" for
+	// records without one), a keyword with doc values: filter and facet.
+	FieldType = "type"
+	// FieldHeadingsPrefix, FieldLeadPrefix and FieldTagTextPrefix + lang
+	// are the page's h2–h4 headings, its lead (Page.Lead) and its tags as
+	// analysed text (the tags field is their keyword form, for facets).
+	FieldHeadingsPrefix = "headings_"
+	FieldLeadPrefix     = "lead_"
+	FieldTagTextPrefix  = "tagtext_"
+	// FieldMeta is the rest of the record, stored only: JSON of its date
+	// source, headings, translations and citing pages (pageMeta).
+	FieldMeta = "meta"
 )
+
+// HeadingsField, LeadField and TagTextField return the analysed fields of
+// headings, lead and tags for a language.
+func HeadingsField(l missionsearch.Lang) string { return FieldHeadingsPrefix + string(l) }
+func LeadField(l missionsearch.Lang) string     { return FieldLeadPrefix + string(l) }
+func TagTextField(l missionsearch.Lang) string  { return FieldTagTextPrefix + string(l) }
+
+// pageMeta is the JSON of FieldMeta.
+type pageMeta struct {
+	Source       string               `json:"s,omitempty"`
+	Headings     []string             `json:"h,omitempty"`
+	Translations []missionsearch.Link `json:"t,omitempty"`
+	CitedBy      []missionsearch.Link `json:"c,omitempty"`
+}
 
 // TitleField and BodyField return the analysed title and body field names
 // for pages in language l.
@@ -101,7 +129,11 @@ func NewMapping() (mapping.IndexMapping, error) {
 	for _, l := range missionsearch.Langs {
 		doc.AddFieldMappingsAt(TitleField(l), text(indexAnalyzerFor(l), true, true))
 		doc.AddFieldMappingsAt(BodyField(l), text(indexAnalyzerFor(l), false, true))
+		doc.AddFieldMappingsAt(HeadingsField(l), text(indexAnalyzerFor(l), false, true))
+		doc.AddFieldMappingsAt(LeadField(l), text(indexAnalyzerFor(l), false, true))
+		doc.AddFieldMappingsAt(TagTextField(l), text(indexAnalyzerFor(l), false, true))
 	}
+	doc.AddFieldMappingsAt(FieldType, kw(true))
 	doc.AddFieldMappingsAt(FieldTitleExact, text(AnalyzerFold, false, false))
 	doc.AddFieldMappingsAt(FieldSuggest, text(AnalyzerSuggest, false, false))
 	doc.AddFieldMappingsAt(FieldSection, kw(true))
@@ -114,7 +146,7 @@ func NewMapping() (mapping.IndexMapping, error) {
 	date.Store = false
 	date.DocValues = true
 	doc.AddFieldMappingsAt(FieldDate, date)
-	for _, f := range []string{FieldURL, FieldText, FieldPublished, FieldUpdated, FieldFetchedAt} {
+	for _, f := range []string{FieldURL, FieldText, FieldPublished, FieldUpdated, FieldFetchedAt, FieldMeta} {
 		doc.AddFieldMappingsAt(f, storedOnly())
 	}
 	im.DefaultMapping = doc
@@ -172,6 +204,21 @@ func (c *TextCodec) Document(p *missionsearch.Page) map[string]any {
 		FieldText:       c.encode(p.Description, p.Body),
 		FieldID:         id,
 		FieldFetchedAt:  formatTime(p.FetchedAt),
+		FieldType:       string(p.Type.OrArticle()),
+	}
+	if len(p.Headings) > 0 {
+		d[HeadingsField(l)] = strings.Join(p.Headings, "\n")
+	}
+	if lead := p.Lead(); lead != "" {
+		d[LeadField(l)] = lead
+	}
+	if len(p.Tags) > 0 {
+		d[TagTextField(l)] = strings.Join(p.Tags, "\n")
+	}
+	if m := (pageMeta{p.PublishedSource, p.Headings, p.Translations, p.CitedBy}); m.Source != "" || len(m.Headings)+len(m.Translations)+len(m.CitedBy) > 0 {
+		if b, err := json.Marshal(m); err == nil {
+			d[FieldMeta] = string(b)
+		}
 	}
 	if p.Section != "" {
 		d[FieldSection] = p.Section
@@ -229,7 +276,7 @@ func bounded(p *missionsearch.Page) *missionsearch.Page {
 // StoredFields lists the fields to request (bleve SearchRequest.Fields) to
 // rebuild a page record with TextCodec.Page (Build.Page).
 func StoredFields() []string {
-	fs := []string{FieldURL, FieldText, FieldPublished, FieldUpdated, FieldFetchedAt, FieldSection, FieldLang, FieldTags}
+	fs := []string{FieldURL, FieldText, FieldPublished, FieldUpdated, FieldFetchedAt, FieldSection, FieldLang, FieldTags, FieldType, FieldMeta}
 	for _, l := range missionsearch.Langs {
 		fs = append(fs, TitleField(l))
 	}
@@ -251,6 +298,14 @@ func (c *TextCodec) Page(id string, fields map[string]any) (*missionsearch.Page,
 		Updated:   parseTime(str(FieldUpdated)),
 		FetchedAt: parseTime(str(FieldFetchedAt)),
 		Tags:      []string{},
+		Type:      missionsearch.PageType(str(FieldType)),
+	}
+	if m := str(FieldMeta); m != "" {
+		var pm pageMeta
+		if err := json.Unmarshal([]byte(m), &pm); err != nil {
+			return nil, fmt.Errorf("page %s: meta: %w", id, err)
+		}
+		p.PublishedSource, p.Headings, p.Translations, p.CitedBy = pm.Source, pm.Headings, pm.Translations, pm.CitedBy
 	}
 	p.Title = str(TitleField(p.Lang))
 	if t := str(FieldText); t != "" {

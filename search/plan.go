@@ -29,6 +29,12 @@ const (
 	boostTitleExact = 1.0
 	boostFuzzy      = 0.2 // the whole typo-tolerant group of a word
 	boostPhrase     = 2.0 // the whole-query phrase bonus
+	// The fields between title and body: section headings, the lead and
+	// the tags (a tag names what the page is about even when its text
+	// does not say the word). Short fields, so small boosts, as titles.
+	boostHeadings = 0.05
+	boostLead     = 0.05
+	boostTags     = 0.05
 )
 
 // minShouldAll is the largest number of words a query must match all of;
@@ -328,8 +334,8 @@ func (p *plan) wordQuery(ti *termInfo) query.Query {
 	return bleve.NewDisjunctionQuery(exact, fq)
 }
 
-// exactQuery matches the given terms in the title and body fields of each
-// language and in the unstemmed title. Several terms of one field must all
+// exactQuery matches the given terms in the title, body, headings, lead
+// and tag fields of each language and in the unstemmed title. Several terms of one field must all
 // match (a word the analyzer splits, such as COVID-19).
 func (p *plan) exactQuery(stems [3][]string, fold []string, boost float64) query.Query {
 	var qs []query.Query
@@ -339,7 +345,10 @@ func (p *plan) exactQuery(stems [3][]string, fold []string, boost float64) query
 		}
 		qs = append(qs,
 			allTerms(index.TitleField(l), stems[i], boostTitle*boost),
-			allTerms(index.BodyField(l), stems[i], boostBody*boost))
+			allTerms(index.BodyField(l), stems[i], boostBody*boost),
+			allTerms(index.HeadingsField(l), stems[i], boostHeadings*boost),
+			allTerms(index.LeadField(l), stems[i], boostLead*boost),
+			allTerms(index.TagTextField(l), stems[i], boostTags*boost))
 	}
 	if len(fold) > 0 {
 		qs = append(qs, allTerms(index.FieldTitleExact, fold, boostTitleExact*boost))
@@ -403,14 +412,17 @@ func (p *plan) hit(h *bsearch.DocumentMatch, scored bool) (Hit, error) {
 		return Hit{}, err
 	}
 	out := Hit{
-		ID:        h.ID,
-		URL:       pg.URL,
-		Title:     missionsearch.TruncateRunes(pg.Title, MaxHitTitleRunes),
-		Published: pg.Published,
-		Updated:   pg.Updated,
-		Section:   missionsearch.TruncateRunes(pg.Section, MaxHitSectionRunes),
-		Lang:      pg.Lang,
-		Tags:      pg.Tags[:min(len(pg.Tags), MaxHitTags)],
+		ID:           h.ID,
+		URL:          pg.URL,
+		Title:        missionsearch.TruncateRunes(pg.Title, MaxHitTitleRunes),
+		Published:    pg.Published,
+		Updated:      pg.Updated,
+		Section:      missionsearch.TruncateRunes(pg.Section, MaxHitSectionRunes),
+		Lang:         pg.Lang,
+		Tags:         pg.Tags[:min(len(pg.Tags), MaxHitTags)],
+		Type:         pg.Type.OrArticle(),
+		CitedBy:      pg.CitedBy[:min(len(pg.CitedBy), 3)],
+		Translations: pg.Translations,
 	}
 	for i, t := range out.Tags {
 		out.Tags[i] = missionsearch.TruncateRunes(t, MaxHitTagRunes)

@@ -39,6 +39,7 @@ const (
 	FacetYear    = "year"
 	FacetLang    = "lang"
 	FacetTag     = "tag"
+	FacetType    = "type"
 )
 
 // Limits of a request.
@@ -68,6 +69,10 @@ type Request struct {
 	// year (four digits, of the page's date), language ("fr", "en", "ar")
 	// and tags. At most MaxFilterValues values each.
 	Sections, Years, Langs, Tags []string
+	// Types restricts the pages by type (missionsearch.PageType). Empty
+	// means DefaultTypes: every type but listings, which are crawled for
+	// their links and are not results unless asked for.
+	Types []string
 	// From and To restrict the pages by date (published, else updated),
 	// both days included, in the time zone of the value; the zero time
 	// leaves that end open. Pages without a date are left out when either
@@ -117,9 +122,18 @@ type Hit struct {
 	Section   string             `json:"section,omitempty"`
 	Lang      missionsearch.Lang `json:"lang"`
 	Tags      []string           `json:"tags"`
+	// Type is the page type ("article" for pages indexed without one).
+	Type missionsearch.PageType `json:"type"`
+	// CitedBy are the pages citing a document (at most 3): "Annexe de".
+	CitedBy []missionsearch.Link `json:"cited_by,omitempty"`
+	// Translations are the page's versions in the site's other languages.
+	Translations []missionsearch.Link `json:"translations,omitempty"`
 	// Score is the relevance score; 0 when sorting by date.
 	Score float64 `json:"score"`
 }
+
+// DefaultTypes are the page types a Request without Types searches.
+var DefaultTypes = []string{string(missionsearch.TypeArticle), string(missionsearch.TypeStatic), string(missionsearch.TypeDocument)}
 
 // FacetValue is one value of a facet with the number of pages that have it.
 type FacetValue struct {
@@ -239,6 +253,7 @@ var facetSpecs = []facetSpec{
 	{FacetYear, index.FieldYear, 30, func(r *Request) []string { return r.Years }},
 	{FacetLang, index.FieldLang, 3, func(r *Request) []string { return r.Langs }},
 	{FacetTag, index.FieldTags, 30, func(r *Request) []string { return r.Tags }},
+	{FacetType, index.FieldType, 4, func(r *Request) []string { return r.Types }},
 }
 
 var yearRE = regexp.MustCompile(`^[0-9]{4}$`)
@@ -279,6 +294,18 @@ func (r Request) normalize() (Request, error) {
 	if r.Tags, err = clean("tag", r.Tags); err != nil {
 		return r, err
 	}
+	if r.Types, err = clean("type", r.Types); err != nil {
+		return r, err
+	}
+	for _, t := range r.Types {
+		if !missionsearch.PageType(t).Valid() {
+			return invalid("The page type %q is not valid. Please choose article, listing, static or document.", t)
+		}
+	}
+	if len(r.Types) == 0 {
+		r.Types = slices.Clone(DefaultTypes)
+	}
+	slices.Sort(r.Types)
 	for _, y := range r.Years {
 		if !yearRE.MatchString(y) {
 			return invalid("The year %q is not valid. Please write a year with four digits, like 2024.", y)

@@ -33,7 +33,8 @@ const (
 // titles with every word of prefix, the last one possibly unfinished,
 // ignoring accents and case ("eco" suggests "Économie bleue…"). A prefix
 // ending in a space has its last word finished. The best titles come
-// first; an empty prefix gives no suggestion. Each suggestion is at most
+// first; an empty prefix gives no suggestion; listings are never
+// suggested. Each suggestion is at most
 // MaxSuggestionRunes characters.
 func (s *Searcher) Suggest(ctx context.Context, prefix string, n int) ([]string, error) {
 	if s.err != nil {
@@ -79,7 +80,13 @@ func (s *Searcher) Suggest(ctx context.Context, prefix string, n int) ([]string,
 	if len(qs) > 1 {
 		q = bleve.NewConjunctionQuery(qs...)
 	}
-	req := bleve.NewSearchRequestOptions(q, 3*n, 0, false)
+	// Listings are not results, so their titles are no suggestions.
+	listing := bleve.NewTermQuery(string(missionsearch.TypeListing))
+	listing.SetField(index.FieldType)
+	bq := bleve.NewBooleanQuery()
+	bq.AddMust(q)
+	bq.AddMustNot(listing)
+	req := bleve.NewSearchRequestOptions(bq, 3*n, 0, false)
 	for _, l := range missionsearch.Langs {
 		req.Fields = append(req.Fields, index.TitleField(l))
 	}

@@ -48,7 +48,8 @@ func (v *vocabulary) count(ctx context.Context, field, term string) (uint64, err
 }
 
 // known reports whether the index has word ti: its unstemmed form in a
-// title, or all its stems in the title or body of some language.
+// title, or all its stems in the title, body, tags or headings of some
+// language.
 func (v *vocabulary) known(ctx context.Context, ti *termInfo) (bool, error) {
 	for _, t := range ti.fold {
 		if n, err := v.count(ctx, index.FieldTitleExact, t); err != nil || n > 0 {
@@ -61,15 +62,17 @@ func (v *vocabulary) known(ctx context.Context, ti *termInfo) (bool, error) {
 		}
 		all := true
 		for _, t := range ti.stems[i] {
-			nt, err := v.count(ctx, index.TitleField(l), t)
-			if err != nil {
-				return false, err
+			var n uint64
+			for _, f := range []string{index.TitleField(l), index.BodyField(l), index.TagTextField(l), index.HeadingsField(l)} {
+				c, err := v.count(ctx, f, t)
+				if err != nil {
+					return false, err
+				}
+				if n += c; n > 0 {
+					break
+				}
 			}
-			nb, err := v.count(ctx, index.BodyField(l), t)
-			if err != nil {
-				return false, err
-			}
-			if nt+nb == 0 {
+			if n == 0 {
 				all = false
 				break
 			}

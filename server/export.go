@@ -128,5 +128,5 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 // in hits: the snippet stands for it, and an export has none).
 func hitRecord(h search.Hit) export.Record {
 	return export.Record{ID: h.ID, URL: h.URL, Title: h.Title, Published: h.Published, Updated: h.Updated,
-		Section: h.Section, Lang: h.Lang, Tags: h.Tags}
+		Section: h.Section, Lang: h.Lang, Tags: h.Tags, Type: h.Type}
 }

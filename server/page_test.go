@@ -41,7 +41,7 @@ func TestPage(t *testing.T) {
 			"!<script>", "!style=", "!onclick", `<script src="/static/app.js?v=`,
 		}},
 		{"results", "/search?q=migration", 200, []string{
-			`4 résultats <span class="took">(`, ` ms)</span>`,
+			`7 résultats <span class="took">(`, ` ms)</span>`,
 			`<a href="https://mission.example.org/fr/news/reseau-migration">Lancement du réseau national sur la migration</a>`,
 			`<span class="hit-section">Actualités</span>`, `<span class="hit-section">Événements</span>`, `<span class="hit-section">Communiqués de presse</span>`,
 			`<mark>migration</mark>`, `<span class="hit-lang">Anglais</span>`,
@@ -58,8 +58,8 @@ func TestPage(t *testing.T) {
 		}},
 		{"facet counts", "/search?q=migration", 200, []string{
 			`<fieldset class="facet" data-autosubmit>`, `<legend>Rubrique</legend>`, `<legend>Thème</legend>`, `<legend>Année</legend>`, `<legend>Langue</legend>`,
-			`name="section" value="news">`, `<label for="f-section-0">Actualités <span class="n">(2)</span></label>`,
-			`<label for="f-lang-1">Anglais <span class="n">(1)</span></label>`,
+			`name="section" value="news">`, `<label for="f-section-0">Actualités <span class="n">(3)</span></label>`,
+			`<label for="f-lang-2">Anglais <span class="n">(1)</span></label>`,
 			`name="tag" value="migration">`, `<legend>Période</legend>`, `type="date" id="from" name="from" form="recherche"`,
 			`<option value="relevance" selected>pertinence</option>`, `<button type="submit" form="recherche">`,
 		}},
@@ -105,7 +105,7 @@ func TestPage(t *testing.T) {
 		{"export links of the results view", "/search?q=migration&section=news&page=1", 200, []string{
 			`href="/export?format=csv&amp;q=migration&amp;section=news"`, `href="/search?q=migration&amp;section=news&amp;view=liste">Vue liste (personnel)</a>`,
 		}},
-		{"campaign parameters ignored", "/search?q=migration&utm_source=newsletter&fbclid=x", 200, []string{"4 résultats"}},
+		{"campaign parameters ignored", "/search?q=migration&utm_source=newsletter&fbclid=x", 200, []string{"7 résultats"}},
 		{"unknown parameter", "/search?q=migration&secton=news", 400, []string{`role="alert"`, "Votre recherche n&#39;est pas valide", "secton", `value="migration"`}},
 		{"bad date", "/search?from=2024-02-30", 400, []string{`role="alert"`, "from"}},
 		{"from after to", "/search?from=2024-06-02&to=2024-06-01", 400, []string{`role="alert"`}},
