@@ -113,8 +113,10 @@ func buildPDFs() ([]*pdfFile, error) {
 	for _, sp := range pdfSpecs {
 		f := fpdf.New("P", "mm", "A4", "")
 		f.SetCatalogSort(true)
-		f.SetCreationDate(sp.created)
-		f.SetModificationDate(sp.created)
+		// fpdf writes D:YYYYMMDDHHmmSS without an offset, which readers take
+		// as UTC.
+		f.SetCreationDate(sp.created.UTC())
+		f.SetModificationDate(sp.created.UTC())
 		f.SetTitle(sp.title, true)
 		f.SetAuthor("Bureau de l'AIM en Tunisie", true)
 		f.SetCreator("WordPress", true)
