@@ -81,14 +81,14 @@ type Post struct {
 // post is a Post with what the site needs to render it.
 type post struct {
 	Post
-	id       int           // WordPress post id, in the post-N class
-	tagSlugs []string      // parallel to Tags
-	bodyHTML string        // the rendered entry content
-	byline   string        // prose byline style: "long" (default) or "abbr"; numeric: "bare" or "publie"
-	shown    time.Time     // ConflictingDatesPath: the wrong day its <time> shows
-	older    *post         // previous post in the same language
-	newer    *post         // next post in the same language
-	author   string        // author slug
+	id       int       // WordPress post id, in the post-N class
+	tagSlugs []string  // parallel to Tags
+	bodyHTML string    // the rendered entry content
+	byline   string    // prose byline style: "long" (default) or "abbr"; numeric: "bare" or "publie"
+	shown    time.Time // ConflictingDatesPath: the wrong day its <time> shows
+	older    *post     // previous post in the same language
+	newer    *post     // next post in the same language
+	author   string    // author slug
 	header   map[string]string
 }
 

@@ -24,8 +24,8 @@ type page struct {
 	path        string // canonical path
 	ogType      string // "" leaves og:type out
 	head        []string
-	graph       []any  // Yoast @graph nodes; nil leaves the script out
-	brokenLD    bool   // write the JSON-LD with a syntax error
+	graph       []any // Yoast @graph nodes; nil leaves the script out
+	brokenLD    bool  // write the JSON-LD with a syntax error
 	bodyClass   string
 	switcher    map[string]string // lang → href; missing languages go to their home
 	main        string
