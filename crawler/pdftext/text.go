@@ -102,10 +102,10 @@ const maxEdge = 150
 // dropRepeated removes from pages the header and footer lines: a first or
 // last paragraph of a page, at most maxEdge bytes long, that, with its
 // numbers ignored, is also the first or last paragraph of more than half of
-// the pages. It needs at least three pages to tell a header from a
-// coincidence, and removes at most two paragraphs at each end.
+// the pages (so every page of a two-page document). A one-page document
+// keeps its text, and at most two paragraphs go at each end.
 func dropRepeated(pages [][]string) {
-	if len(pages) < 3 {
+	if len(pages) < 2 {
 		return
 	}
 	key := func(s string) string { return digits.ReplaceAllString(s, "#") }
