@@ -9,7 +9,7 @@
 // (/ar/news) ones, paginated listings (?page=N, 10 a page, 0-based as in
 // Drupal), tag pages (/<lang>/tags/<slug>), menu pages, /robots.txt,
 // /sitemap.xml, conditional GET on articles, and hostile pages reachable
-// from ResourcesPath: a PDF, an external link, a redirect, a calendar trap,
+// from ResourcesPath: two PDF reports (see Reports), an external link, a redirect, a calendar trap,
 // a page with broken HTML and a duplicate of an article under its
 // /<lang>/node/<id> path.
 //
@@ -18,8 +18,9 @@
 // bar, "similar articles" on article pages, and a footer. Tests learn what
 // a perfect extraction gives from Articles and Boilerplate.
 //
-// The package imports only the standard library; it knows nothing of the
-// rest of the module.
+// The package imports only the standard library and
+// codeberg.org/go-pdf/fpdf, which generates the PDF reports at New; it
+// knows nothing of the rest of the module.
 package demosite
 
 import (
@@ -41,7 +42,8 @@ const (
 	// ResourcesPath is the French page that links to every hostile page
 	// below, and to one article through a tracking (utm_*) query.
 	ResourcesPath = "/fr/pages/ressources"
-	// PDFPath is a small PDF report, served as application/pdf.
+	// PDFPath is the annual report 2024, a French PDF of three pages
+	// served as application/pdf; Reports describes it and Report2023Path.
 	PDFPath = "/sites/default/files/rapport.pdf"
 	// ExternalURL is a link to another host, which a crawler restricted to
 	// the site's host must not follow.
@@ -73,6 +75,7 @@ type Site struct {
 	pages    map[string]*basicPage // menu pages, resources, broken page
 	lists    map[string]*list      // listing and tag paths
 	tmpl     *template.Template
+	files    map[string][]byte // PDF reports: path → bytes, shared and read-only
 
 	mu   sync.Mutex
 	hits map[string]int
@@ -90,10 +93,14 @@ var redirects = map[string]string{
 	"/fr/actualites": "/fr/news",
 }
 
-// New returns the site. It panics if the embedded content is malformed,
-// which the package tests rule out.
+// New returns the site. It panics if the embedded content is malformed or
+// a PDF report cannot be generated, which the package tests rule out.
 func New() *Site {
 	arts, pages, err := loadContent(files)
+	if err != nil {
+		panic("demosite: " + err.Error())
+	}
+	pdfs, err := reportFiles()
 	if err != nil {
 		panic("demosite: " + err.Error())
 	}
@@ -111,6 +118,7 @@ func New() *Site {
 		lists:    map[string]*list{},
 		tmpl:     template.Must(template.ParseFS(files, "templates/*.html")),
 		hits:     map[string]int{},
+		files:    pdfs,
 	}
 	for _, a := range arts {
 		s.byPath[a.Path] = a
@@ -197,8 +205,8 @@ func (s *Site) Redirects() map[string]string {
 // endless CalendarPath pages: the home pages, each page of each listing
 // and tag page ("/fr/news", "/fr/news?page=1", …), the menu and basic
 // pages, and the articles. It leaves out redirects, the /<lang>/node/<id>
-// duplicates, the PDF, robots.txt, the sitemap and the disallowed /admin/
-// and /user/ pages. The order is stable.
+// duplicates, the PDF reports, robots.txt, the sitemap and the disallowed
+// /admin/ and /user/ pages. The order is stable.
 func (s *Site) Paths() []string {
 	out := []string{"/", "/fr", "/en", "/ar"}
 	var keys []string
@@ -263,10 +271,10 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case p == "/sitemap.xml":
 		s.serveSitemap(w, base)
 		return
-	case p == PDFPath:
+	case s.files[p] != nil:
 		w.Header().Set("Content-Type", "application/pdf")
-		w.Header().Set("Content-Length", strconv.Itoa(len(pdfReport)))
-		w.Write(pdfReport)
+		w.Header().Set("Content-Length", strconv.Itoa(len(s.files[p])))
+		w.Write(s.files[p])
 		return
 	case strings.HasPrefix(p, "/themes/"):
 		s.serveAsset(w, r, p)
