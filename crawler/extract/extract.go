@@ -240,6 +240,8 @@ func extractDoc(doc *html.Node, base *url.URL, opts Options) *Result {
 			p.Published, p.PublishedSource = t, missionsearch.DateTime
 		} else if t, ok := timeIn(m.body, inItem); ok {
 			p.Published, p.PublishedSource = t, missionsearch.DateTime
+		} else if t, src := metaDate(root, inItem, order); !t.IsZero() {
+			p.Published, p.PublishedSource = t, src
 		} else if t, src := byline(blocks, headingTexts(root), order); !t.IsZero() {
 			p.Published, p.PublishedSource = t, src
 		}

@@ -63,6 +63,9 @@ type jsonLD struct {
 var articleTypes = setOf("article", "newsarticle", "blogposting", "report", "pressrelease", "event",
 	"scholarlyarticle", "techarticle", "analysisnewsarticle", "reportagenewsarticle", "socialmediaposting")
 
+// ogArticle is the og:type of an article.
+var ogArticle = setOf("og:article")
+
 // listingTypes are the schema.org types of a page that lists others.
 var listingTypes = setOf("collectionpage", "itemlist", "searchresultspage", "og:website-list")
 
@@ -357,7 +360,7 @@ func classify(u *url.URL, s *Signals) (missionsearch.PageType, string) {
 		return missionsearch.TypeListing, "archive path"
 	case s.Links >= 15 && s.LinkShare >= 0.6 && s.OwnText < 2000:
 		return missionsearch.TypeListing, "mostly links"
-	case hasType(articleTypes):
+	case hasType(articleTypes) || hasType(ogArticle):
 		return missionsearch.TypeArticle, "schema.org article"
 	case s.OwnDate:
 		return missionsearch.TypeArticle, "dated"
@@ -509,4 +512,41 @@ func textLinks(root *html.Node, page, base *url.URL, skip map[*html.Node]bool) [
 	}
 	walk(root, 0, false)
 	return out
+}
+
+// metaDate returns the date written in the content's metadata elements
+// (isContentMeta: a byline "Publié le 5 octobre 2021", "Posted on July 4,
+// 2023 by …", a Drupal "submitted" line) under root, outside boilerplate
+// and the skipped nodes, with its source: DateNumeric or DateProse.
+func metaDate(root *html.Node, skip map[*html.Node]bool, order NumericOrder) (time.Time, string) {
+	var found time.Time
+	src := ""
+	var walk func(n *html.Node, depth int, inArticle bool)
+	walk = func(n *html.Node, depth int, inArticle bool) {
+		if src != "" || depth > maxDepth {
+			return
+		}
+		if n.Type == html.ElementNode {
+			if skip[n] || n != root && isBoilerplate(n, inArticle) {
+				return
+			}
+			if n.DataAtom == atom.Article {
+				inArticle = true
+			}
+			if isContentMeta(n) && !hasClass(n, "field--name-changed") && !hasClass(n, "updated") {
+				if t, numeric, ok := parseDateKind(collapse(textOf(n)), order); ok {
+					found, src = t, missionsearch.DateProse
+					if numeric {
+						src = missionsearch.DateNumeric
+					}
+				}
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1, inArticle)
+		}
+	}
+	walk(root, 0, false)
+	return found, src
 }
