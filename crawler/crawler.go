@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 
 	"missionsearch"
 	"missionsearch/crawler/extract"
+	"missionsearch/crawler/pdftext"
 )
 
 // DefaultUserAgent is the User-Agent header sent, and the agent matched
@@ -29,6 +31,7 @@ const (
 	DefaultConcurrency      = 4
 	DefaultMaxDepth         = 50
 	DefaultMaxBodyBytes     = 10 << 20
+	DefaultMaxDocumentBytes = 32 << 20
 	DefaultTimeout          = 30 * time.Second
 	DefaultRetries          = 2
 	DefaultRetryBackoff     = 500 * time.Millisecond
@@ -166,6 +169,13 @@ type Config struct {
 	// Extract tunes extraction. A Boilerplate function given here is
 	// combined (or) with the learned one.
 	Extract extract.Options
+	// PDF, when set, extracts the text of the PDF documents the site
+	// links to (application/pdf, or a body starting with %PDF- whatever
+	// its type), which are then stored as document pages; nil skips them
+	// as not HTML. At most MaxDocumentBytes are read of each (0 means
+	// DefaultMaxDocumentBytes); larger ones are skipped.
+	PDF              *pdftext.Extractor
+	MaxDocumentBytes int64
 }
 
 // Stats are the running totals of a crawl.
@@ -204,6 +214,12 @@ type Stats struct {
 	// the largest first. Only the Stats returned by Run (and given to the
 	// last Progress call) have it.
 	Cuts []Cut
+	// Documents counts the PDF documents stored (also in Stored);
+	// DocumentsSkipped counts those skipped, by reason (pdftext.Reason:
+	// "no_text", "encrypted", "broken", "timeout", "too_large",
+	// "unavailable"; each also counts in Skipped).
+	Documents        int
+	DocumentsSkipped map[string]int
 	// Queued is the number of URLs waiting in the frontier.
 	Queued int
 	// Elapsed is the time since Run started.
@@ -263,6 +279,7 @@ type Crawler struct {
 	updated     map[string]bool   // page IDs stored in this run
 	gone        map[string]bool   // page IDs found gone in this run
 	runHash     map[string]string
+	pdfJobs     chan struct{} // one token per PDF being extracted
 	// dupBest is, per content hash found under several URLs in this run,
 	// the preferred URL among those skipped as duplicates, with its page
 	// (see settleDuplicates).
@@ -291,6 +308,7 @@ func New(cfg Config, st Store) (*Crawler, error) {
 		updated:    map[string]bool{},
 		gone:       map[string]bool{},
 		runHash:    map[string]string{},
+		pdfJobs:    make(chan struct{}, maxPDFJobs),
 		dupBest:    map[string]duplicate{},
 
 		unavailable: map[string]string{},
@@ -340,6 +358,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.MaxDocumentBytes <= 0 {
+		cfg.MaxDocumentBytes = DefaultMaxDocumentBytes
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
@@ -559,6 +580,7 @@ func (c *Crawler) Changed() (updated, gone []string) {
 func (c *Crawler) snapshot() Stats {
 	c.mu.Lock()
 	s := c.stats
+	s.DocumentsSkipped = maps.Clone(s.DocumentsSkipped)
 	c.mu.Unlock()
 	s.Queued = c.front.len()
 	if !c.begin.IsZero() {

@@ -248,9 +248,10 @@ type response struct {
 
 // readSpec says which 2xx bodies fetch reads and how much of them.
 type readSpec struct {
-	limit    int64             // bytes of decoded body kept at most
-	truncate bool              // keep the first limit bytes of a larger body instead of none
-	want     func(string) bool // nil: any content type; else the media types read
+	limit    int64              // bytes of decoded body kept at most
+	limitFor func(string) int64 // when set, the limit of a media type instead
+	truncate bool               // keep the first limit bytes of a larger body instead of none
+	want     func(string) bool  // nil: any content type; else the media types read
 }
 
 // errTooManyRedirects ends a redirect chain of robots.txt or a sitemap.
@@ -394,6 +395,9 @@ func (c *Crawler) attempt(ctx context.Context, rawURL string, hdr http.Header, r
 		return resp, 0, nil // not read: the transport closes the connection
 	}
 	limit := rs.limit
+	if rs.limitFor != nil {
+		limit = rs.limitFor(resp.contentType)
+	}
 	if hr.ContentLength > limit && !rs.truncate {
 		resp.tooBig = true
 		return resp, 0, nil

@@ -79,7 +79,7 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 			hdr.Set("If-Modified-Since", prev.LastModified)
 		}
 	}
-	resp, err := c.fetch(ctx, h, t.url, hdr, readSpec{limit: c.cfg.MaxBodyBytes, want: isHTML})
+	resp, err := c.fetch(ctx, h, t.url, hdr, c.pageSpec())
 	if err != nil {
 		if ctx.Err() == nil {
 			c.count(func(s *Stats) { s.Errors++ })
@@ -128,6 +128,13 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 			// Never stored: the bytes are not the page.
 			c.count(func(s *Stats) { s.Errors++ })
 			c.log.Warn("page refused: body not decodable", "url", t.url, "err", resp.bodyErr)
+		case c.cfg.PDF != nil && (isPDF(resp.contentType) || isPDFBody(resp.body)):
+			p.st.Links = []string{} // a document's links are not followed
+			if resp.tooBig {
+				c.skipDocument(ctx, p, "too_large", fmt.Errorf("larger than %d bytes", c.cfg.MaxDocumentBytes))
+				return
+			}
+			c.gotPDF(ctx, p)
 		case !isHTML(resp.contentType):
 			p.st.Links = []string{} // known to have none: a 304 next time queues nothing
 			c.skip(ctx, p, "not HTML", "content_type", resp.contentType)
@@ -425,7 +432,13 @@ func (c *Crawler) process(ctx context.Context, p *pageFetch, bp func(string) boo
 		c.skip(ctx, p, "noindex")
 		return
 	}
+	c.storePage(ctx, p, res)
+}
 
+// storePage stores the extracted page res of p under its canonical URL,
+// unless it is a copy of a page crawled on its own, not to be indexed
+// (NoIndex, IndexOnly), unchanged or a duplicate.
+func (c *Crawler) storePage(ctx context.Context, p *pageFetch, res *extract.Result) {
 	if p.dupCanon {
 		c.skip(ctx, p, "its canonical URL is crawled on its own", "canonical", res.Canonical)
 		return
@@ -454,6 +467,7 @@ func (c *Crawler) process(ctx context.Context, p *pageFetch, bp func(string) boo
 		if !c.putState(ctx, p.st) {
 			return
 		}
+		var err error
 		if prev, hasPrev, err = c.store.State(ctx, storeURL); err != nil {
 			if ctx.Err() == nil {
 				c.fatal(fmt.Errorf("crawler: read the state of %s: %w", storeURL, err))
@@ -501,6 +515,9 @@ func (c *Crawler) process(ctx context.Context, p *pageFetch, bp func(string) boo
 		return
 	}
 	c.markUpdated(page.ID)
+	if page.Type == missionsearch.TypeDocument {
+		c.count(func(s *Stats) { s.Documents++ })
+	}
 	c.log.Debug("stored", "url", storeURL, "id", page.ID, "title", page.Title)
 }
 

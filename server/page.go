@@ -53,6 +53,11 @@ type hitView struct {
 	// Snippet is the search package's safe HTML: escaped text with <mark>.
 	Snippet template.HTML
 	Tags    []tagLabel
+	// Type is the page type; CitedBy the pages a document is an annex of;
+	// Translations the page in the site's other languages.
+	Type         missionsearch.PageType
+	CitedBy      []missionsearch.Link
+	Translations []missionsearch.Link
 }
 
 // tagLabel is a theme of a hit, with the lang attribute of its script (as
@@ -95,11 +100,17 @@ type pageItem struct {
 	Gap     bool
 }
 
-var facetOrder = []struct{ name, label string }{
-	{search.FacetSection, "Rubrique"},
-	{search.FacetTag, "Thème"},
-	{search.FacetYear, "Année"},
-	{search.FacetLang, "Langue"},
+// facetOrder lists the facets of the page; staff ones only in the staff
+// view (the page type: listings are left out unless staff ask for them).
+var facetOrder = []struct {
+	name, label string
+	staff       bool
+}{
+	{search.FacetSection, "Rubrique", false},
+	{search.FacetTag, "Thème", false},
+	{search.FacetYear, "Année", false},
+	{search.FacetLang, "Langue", false},
+	{search.FacetType, "Type de page", true},
 }
 
 // handlePage renders the French search page for GET / and GET /search.
@@ -175,7 +186,8 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 	vw.Start = (page-1)*size + 1
 	for _, h := range res.Hits {
 		hv := hitView{Title: h.Title, URL: h.URL, Section: h.Section, Lang: string(h.Lang),
-			Date: h.Published, Snippet: template.HTML(h.Snippet)}
+			Date: h.Published, Snippet: template.HTML(h.Snippet), Type: h.Type, CitedBy: h.CitedBy,
+			Translations: h.Translations}
 		for _, t := range h.Tags {
 			hv.Tags = append(hv.Tags, tagLabel{Text: t, LangAttr: scriptLang(t)})
 		}
@@ -191,6 +203,9 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 		vw.Hits = append(vw.Hits, hv)
 	}
 	for _, f := range facetOrder {
+		if f.staff && !vw.Staff {
+			continue
+		}
 		fv := facetView{Name: f.name, Label: f.label}
 		for i, val := range res.Facets[f.name] {
 			label := val.Value
@@ -199,6 +214,8 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 				label = ui.SectionLabel(val.Value)
 			case search.FacetLang:
 				label = ui.LangLabel(val.Value)
+			case search.FacetType:
+				label = ui.TypeLabel(val.Value)
 			}
 			o := facetOpt{ID: fmt.Sprintf("f-%s-%d", f.name, i), Value: val.Value,
 				Label: label, Count: val.Count, Selected: val.Selected}
@@ -209,7 +226,7 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 	}
 	vw.Chips = chips(v)
 	vw.ClearURL = link("/search", v, func(u url.Values) {
-		for _, k := range []string{"section", "year", "lang", "tag", "from", "to"} {
+		for _, k := range []string{"section", "year", "lang", "tag", "type", "from", "to"} {
 			u.Del(k)
 		}
 	})
@@ -237,7 +254,7 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 // chips lists the active filters of v, each with the link that removes it.
 func chips(v url.Values) []chip {
 	var cs []chip
-	kinds := []struct{ param, kind string }{{"section", "Rubrique"}, {"tag", "Thème"}, {"year", "Année"}, {"lang", "Langue"}}
+	kinds := []struct{ param, kind string }{{"section", "Rubrique"}, {"tag", "Thème"}, {"year", "Année"}, {"lang", "Langue"}, {"type", "Type"}}
 	for _, k := range kinds {
 		for _, val := range v[k.param] {
 			if val == "" {
@@ -249,6 +266,8 @@ func chips(v url.Values) []chip {
 				label = ui.SectionLabel(val)
 			case "lang":
 				label = ui.LangLabel(val)
+			case "type":
+				label = ui.TypeLabel(val)
 			}
 			cs = append(cs, chip{Kind: k.kind, Label: label, LangAttr: scriptLang(label), URL: link("/search", v, func(u url.Values) {
 				var keep []string

@@ -4,13 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"missionsearch/crawler"
 	"missionsearch/crawler/extract"
+	"missionsearch/crawler/pdftext"
 	"missionsearch/indexer"
 	"missionsearch/store"
 )
@@ -31,17 +34,21 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 	delay := fs.Duration("delay", 250*time.Millisecond, "minimum delay between two requests to one host (robots.txt Crawl-delay can raise it)")
 	concurrency := fs.Int("concurrency", 4, "parallel fetches")
 	maxDepth := fs.Int("max-depth", 50, "maximum link depth from the start URLs")
-	var include, exclude, hosts stringList
+	var include, exclude, hosts, noIndexRE, indexOnlyRE stringList
 	fs.Var(&include, "include", "only crawl URLs matching this regexp (repeatable)")
 	fs.Var(&exclude, "exclude", "never crawl URLs matching this regexp (repeatable)")
+	fs.Var(&noIndexRE, "no-index", "follow the links of pages whose URL matches this regexp but never index them (repeatable)")
+	fs.Var(&indexOnlyRE, "index-only", "index only pages whose URL matches this regexp, as results even when they look like listings; follow the others (repeatable)")
 	fs.Var(&hosts, "allow-host", "also crawl this host (repeatable; the start URLs' hosts are always allowed)")
-	noIndex := fs.Bool("no-index", false, "only crawl; leave the index as it is")
+	crawlOnly := fs.Bool("crawl-only", false, "only crawl; leave the index as it is")
+	noPDF := fs.Bool("no-pdf", false, "do not index PDF documents (they are indexed when pdftotext and pdfinfo, Debian's poppler-utils, are installed)")
+	maxPDFMB := fs.Int("max-pdf-mb", crawler.DefaultMaxDocumentBytes>>20, "largest PDF document fetched, in MiB; a larger one is skipped")
 	force := fs.Bool("force", false, "update the index even if the crawl drops more than --max-loss of its pages")
 	maxLoss := fs.Float64("max-loss", indexer.DefaultMaxLoss, "largest share of the live index's pages one crawl may remove, or change to one same text (0..1)")
 	maxPerPattern := fs.Int("max-per-pattern", crawler.DefaultMaxPerPattern, "most URLs crawled per URL pattern (digits abstracted), sitemap URLs exempt; -1 = no limit")
 	maxLinks := fs.Int("max-links-per-page", crawler.DefaultMaxLinksPerPage, "most links followed from one page; -1 = no limit")
 	trapPages := fs.Int("trap-pages", crawler.DefaultTrapPages, "pages without new content after which a growing URL family stops being expanded; -1 = off")
-	maxPageMB := fs.Int("max-page-mb", crawler.DefaultMaxBodyBytes>>20, "largest page or PDF fetched, in MiB (decompressed); a larger one is skipped")
+	maxPageMB := fs.Int("max-page-mb", crawler.DefaultMaxBodyBytes>>20, "largest page fetched, in MiB (decompressed); a larger one is skipped")
 	maxTitle := fs.Int("max-title", extract.DefaultLimits.Title, "longest title kept, in characters; a longer one is cut")
 	maxBodyKB := fs.Int("max-body-kb", extract.DefaultLimits.Body>>10, "longest text kept of a page, in KiB; the rest is not indexed")
 	userAgent := fs.String("user-agent", envOr(env, "MISSIONSEARCH_USER_AGENT", crawler.DefaultUserAgent),
@@ -61,42 +68,46 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 			return usageError{name + " must be a positive number, or -1 for no limit"}
 		}
 	}
-	for name, v := range map[string]int{"--max-page-mb": *maxPageMB, "--max-title": *maxTitle, "--max-body-kb": *maxBodyKB} {
+	for name, v := range map[string]int{"--max-page-mb": *maxPageMB, "--max-pdf-mb": *maxPDFMB, "--max-title": *maxTitle, "--max-body-kb": *maxBodyKB} {
 		if v <= 0 {
 			return usageError{name + " must be a positive number"}
 		}
 	}
 	cfg := crawler.Config{
-		MaxPerPattern:   *maxPerPattern,
-		MaxLinksPerPage: *maxLinks,
-		TrapPages:       *trapPages,
-		MaxBodyBytes:    int64(*maxPageMB) << 20,
-		UserAgent:       *userAgent,
-		Extract:         extract.Options{Limits: extract.Limits{Title: *maxTitle, Body: *maxBodyKB << 10}},
-		Seeds:           fs.Args(),
-		AllowedHosts:    hosts,
-		MaxPages:        *maxPages,
-		MaxDepth:        *maxDepth,
-		Delay:           *delay,
-		Concurrency:     *concurrency,
-		Logger:          env.Logger.With("component", "crawler"),
+		MaxPerPattern:    *maxPerPattern,
+		MaxLinksPerPage:  *maxLinks,
+		TrapPages:        *trapPages,
+		MaxBodyBytes:     int64(*maxPageMB) << 20,
+		MaxDocumentBytes: int64(*maxPDFMB) << 20,
+		UserAgent:        *userAgent,
+		Extract:          extract.Options{Limits: extract.Limits{Title: *maxTitle, Body: *maxBodyKB << 10}},
+		Seeds:            fs.Args(),
+		AllowedHosts:     hosts,
+		MaxPages:         *maxPages,
+		MaxDepth:         *maxDepth,
+		Delay:            *delay,
+		Concurrency:      *concurrency,
+		Logger:           env.Logger.With("component", "crawler"),
 	}
-	for _, p := range include {
-		re, err := regexp.Compile(p)
-		if err != nil {
-			return usageError{fmt.Sprintf("--include %q: %v", p, err)}
+	for _, f := range []struct {
+		name string
+		pats stringList
+		dst  *[]*regexp.Regexp
+	}{{"--include", include, &cfg.Include}, {"--exclude", exclude, &cfg.Exclude},
+		{"--no-index", noIndexRE, &cfg.NoIndex}, {"--index-only", indexOnlyRE, &cfg.IndexOnly}} {
+		for _, p := range f.pats {
+			re, err := regexp.Compile(p)
+			if err != nil {
+				return usageError{fmt.Sprintf("%s %q: %v", f.name, p, err)}
+			}
+			*f.dst = append(*f.dst, re)
 		}
-		cfg.Include = append(cfg.Include, re)
 	}
-	for _, p := range exclude {
-		re, err := regexp.Compile(p)
-		if err != nil {
-			return usageError{fmt.Sprintf("--exclude %q: %v", p, err)}
-		}
-		cfg.Exclude = append(cfg.Exclude, re)
+	if !*noPDF {
+		cfg.PDF = pdfExtractor(env)
 	}
 	job := startJob("crawl", *outcome)
-	err := crawlAndIndex(ctx, env, *data, cfg, !*noIndex, indexer.Options{Force: *force, MaxLoss: *maxLoss}, job)
+	err := crawlAndIndex(ctx, env, *data, cfg, !*crawlOnly, indexer.Options{Force: *force, MaxLoss: *maxLoss}, job)
 	return job.finish(env, err)
 }
 
@@ -128,6 +139,7 @@ func crawlAndIndex(ctx context.Context, env *Env, data string, cfg crawler.Confi
 	prog.done()
 	fmt.Fprintf(env.Stdout, "crawl: %d pages fetched, %d stored, %d unchanged, %d gone, %d skipped, %d errors in %s\n",
 		stats.Fetched, stats.Stored, stats.Unchanged, stats.Gone, stats.Skipped, stats.Errors, stats.Elapsed.Round(time.Millisecond))
+	printDocuments(env, stats)
 	printCuts(env, stats)
 	job.recordCrawl(stats)
 	if err != nil {
@@ -160,6 +172,34 @@ func crawlAndIndex(ctx context.Context, env *Env, data string, cfg crawler.Confi
 	job.recordDocs(is.Docs)
 	fmt.Fprintf(env.Stdout, "index: %d pages updated, %d removed (build %s)\n", is.Docs, is.Deleted, is.BuildID)
 	return nil
+}
+
+// pdfExtractor returns the PDF extractor of a crawl, or nil (with a
+// warning) when its tools are not installed.
+func pdfExtractor(env *Env) *pdftext.Extractor {
+	x := &pdftext.Extractor{}
+	if err := x.Available(); err != nil {
+		env.Logger.Warn("PDF documents are not indexed: install poppler-utils (pdftotext, pdfinfo), or pass --no-pdf", "err", err)
+		return nil
+	}
+	return x
+}
+
+// printDocuments tells how many PDF documents were stored and why others
+// were not.
+func printDocuments(env *Env, s crawler.Stats) {
+	if s.Documents == 0 && len(s.DocumentsSkipped) == 0 {
+		return
+	}
+	line := fmt.Sprintf("crawl: %d PDF documents stored", s.Documents)
+	if len(s.DocumentsSkipped) > 0 {
+		var parts []string
+		for _, r := range slices.Sorted(maps.Keys(s.DocumentsSkipped)) {
+			parts = append(parts, fmt.Sprintf("%s %d", r, s.DocumentsSkipped[r]))
+		}
+		line += ", not indexed: " + strings.Join(parts, ", ")
+	}
+	fmt.Fprintln(env.Stdout, line)
 }
 
 // maxCutLines is the number of cut patterns, pages and families the

@@ -47,6 +47,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		Seeds:       []string{site.URL + "/"},
 		Concurrency: 4,
 		Logger:      env.Logger.With("component", "crawler"),
+		PDF:         pdfExtractor(env),
 	}
 	if err := crawlAndIndex(ctx, env, dir, cfg, true, indexer.Options{}, nil); err != nil {
 		return err

@@ -433,7 +433,7 @@ func TestCrawlResumesAfterKill(t *testing.T) {
 	}
 	ts := slowSite(t, 3*time.Millisecond)
 	full := t.TempDir()
-	c := startChild(t, "crawl", "--data", full, "--delay", "0", "--concurrency", "1", "--no-index", ts.URL+"/")
+	c := startChild(t, "crawl", "--data", full, "--delay", "0", "--concurrency", "1", "--crawl-only", ts.URL+"/")
 	if code := c.wait(time.Minute); code != 0 {
 		t.Fatalf("uninterrupted crawl: exit %d\n%s", code, c.stderr.String())
 	}
@@ -445,7 +445,7 @@ func TestCrawlResumesAfterKill(t *testing.T) {
 	}
 
 	data := t.TempDir()
-	c = startChild(t, "crawl", "--data", data, "--delay", "0", "--concurrency", "1", "--no-index", ts.URL+"/")
+	c = startChild(t, "crawl", "--data", data, "--delay", "0", "--concurrency", "1", "--crawl-only", ts.URL+"/")
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		if n := len(storedURLs(t, data)); n >= len(want)/2 {
@@ -463,7 +463,7 @@ func TestCrawlResumesAfterKill(t *testing.T) {
 	if before >= len(want) {
 		t.Fatalf("the killed crawl had already stored all %d pages: nothing to resume", before)
 	}
-	c = startChild(t, "crawl", "--data", data, "--delay", "0", "--concurrency", "1", "--no-index", ts.URL+"/")
+	c = startChild(t, "crawl", "--data", data, "--delay", "0", "--concurrency", "1", "--crawl-only", ts.URL+"/")
 	if code := c.wait(time.Minute); code != 0 {
 		t.Fatalf("resumed crawl: exit %d\n%s", code, c.stderr.String())
 	}

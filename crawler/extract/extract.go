@@ -492,7 +492,8 @@ var knownSections = map[string]string{
 }
 
 // nonSections are URL segments that name no section.
-var nonSections = setOf("node", "taxonomy", "term", "user", "search", "index.php", "sites", "pages", "page", "tags")
+var nonSections = setOf("node", "taxonomy", "term", "user", "search", "index.php", "sites", "pages", "page", "tags",
+	"wp-content", "uploads", "files", "download", "downloads")
 
 // chooseSection applies the policy of the package documentation.
 func chooseSection(canon *url.URL, crumbs []crumb) string {

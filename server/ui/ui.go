@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"mime"
@@ -121,12 +122,13 @@ func Templates() (*template.Template, error) {
 
 // Funcs are the template functions of the page templates.
 var Funcs = template.FuncMap{
-	"asset":   AssetURL,
-	"section": SectionLabel,
-	"lang":    LangLabel,
-	"date":    FormatDate,
-	"isodate": func(t time.Time) string { return t.Format(time.DateOnly) },
-	"number":  FormatNumber,
+	"asset":     AssetURL,
+	"section":   SectionLabel,
+	"lang":      LangLabel,
+	"typelabel": func(t any) string { return TypeLabel(fmt.Sprint(t)) },
+	"date":      FormatDate,
+	"isodate":   func(t time.Time) string { return t.Format(time.DateOnly) },
+	"number":    FormatNumber,
 	"plural": func(n int, one, many string) string {
 		if n < 2 {
 			return one
@@ -161,6 +163,17 @@ func LangLabel(l string) string {
 		return s
 	}
 	return l
+}
+
+var typeLabels = map[string]string{"article": "Articles", "listing": "Listes de pages", "static": "Pages", "document": "Documents PDF"}
+
+// TypeLabel returns the French name of a page type ("listing" gives
+// "Listes de pages"); unknown types are returned as they are.
+func TypeLabel(t string) string {
+	if s, ok := typeLabels[t]; ok {
+		return s
+	}
+	return t
 }
 
 var months = [...]string{"janvier", "février", "mars", "avril", "mai", "juin",
