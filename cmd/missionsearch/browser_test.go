@@ -608,7 +608,7 @@ func TestBrowser(t *testing.T) {
 		if n == 0 || len(rows) != min(n, 50) {
 			t.Errorf("staff list: %d rows for %d results, want %d", len(rows), n, min(n, 50))
 		}
-		if h := texts(t, ctx, "table.list th"); !slices.Equal(h, []string{"Date", "Titre", "Rubrique", "Langue", "Thèmes"}) {
+		if h := texts(t, ctx, "table.list th"); !slices.Equal(h, []string{"Date", "Titre", "Rubrique", "Langue", "Thèmes", "Type"}) {
 			t.Errorf("staff list columns %q", h)
 		}
 		dates := js[[]string](t, ctx, `Array.from(document.querySelectorAll("table.list tbody tr"), r => (r.querySelector("time") || {}).dateTime || "")`)

@@ -246,6 +246,24 @@ func TestContentModelWordPress(t *testing.T) {
 		if post.DateSource == "teaser" && p.PublishedSource != missionsearch.DateTeaser {
 			t.Errorf("%s: date source %q, want teaser", post.Path, p.PublishedSource)
 		}
+		for _, line := range []string{"Publié le", "Posted on", "Par la rédaction"} {
+			if strings.Contains(p.Body, line) {
+				t.Errorf("%s: the byline %q is in the body", post.Path, line)
+			}
+		}
+		got := map[string]string{}
+		for _, tr := range p.Translations {
+			u, _ := url.Parse(tr.URL)
+			got[string(tr.Lang)] = u.Path
+		}
+		for lang, path := range post.Translations {
+			if lang != post.Lang && got[lang] != path {
+				t.Errorf("%s: translation %s = %q, want %q", post.Path, lang, got[lang], path)
+			}
+		}
+		if len(got) > len(post.Translations) {
+			t.Errorf("%s: translations %v, want %v", post.Path, got, post.Translations)
+		}
 	}
 	t.Logf("dates right by source (right, posts): %v", bySource)
 	for _, d := range site.PDFs() {

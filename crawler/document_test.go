@@ -1,0 +1,122 @@
+package crawler_test
+
+import (
+	"bytes"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+
+	"missionsearch"
+	"missionsearch/crawler"
+	"missionsearch/crawler/pdftext"
+)
+
+// reportPDF returns a one-page PDF report with title, subject (written
+// as plain ASCII in the file) and text.
+func reportPDF(t testing.TB, title, subject, text string) []byte {
+	t.Helper()
+	pdf := fpdf.New("P", "mm", "A4", "")
+	tr := pdf.UnicodeTranslatorFromDescriptor("")
+	pdf.SetTitle(title, true)
+	pdf.SetSubject(subject, false)
+	pdf.SetCreationDate(time.Date(2023, 4, 5, 10, 0, 0, 0, time.UTC))
+	pdf.AddPage()
+	pdf.SetFont("Helvetica", "", 12)
+	pdf.MultiCell(0, 6, tr(text), "", "L", false)
+	var b bytes.Buffer
+	if err := pdf.Output(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestHostilePDFs crawls a site whose PDFs are good, oversized, scanned,
+// broken, served as text/html, or make the extractor hang: the good ones
+// are stored as documents, every other one is skipped and counted by
+// reason, and no page of the site is lost.
+func TestHostilePDFs(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext not installed (poppler-utils)")
+		}
+		t.Skip("pdftotext not installed (poppler-utils)")
+	}
+	s := newSite(t)
+	good := reportPDF(t, "Rapport d'activité 2022", "rapport", "Le programme Ouarzazoua a accompagné trois cents familles dans leur projet de réintégration. "+strings.Repeat("Les partenaires ont suivi chaque étape. ", 20))
+	mislabelled := reportPDF(t, "Note de synthèse", "note", "La note Tafilemzi résume les recommandations de l'atelier régional. "+strings.Repeat("Chaque recommandation est détaillée. ", 20))
+	serve := func(path, ct string, body []byte) {
+		s.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", ct)
+			w.Write(body)
+		})
+	}
+	serve("/files/rapport.pdf", "application/pdf", good)
+	serve("/files/note.pdf", "text/html; charset=utf-8", mislabelled)
+	serve("/files/casse.pdf", "application/pdf", good[:len(good)/3])
+	serve("/files/lent.pdf", "application/pdf", reportPDF(t, "Lent", "hang-the-extractor", "Ce document fait attendre l'extracteur."))
+	s.HandleFunc("/files/enorme.pdf", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Length", strconv.Itoa(50<<20))
+		w.Write([]byte("%PDF-1.4\n"))
+	})
+	s.html("/", "Accueil", "Le site de la mission et ses rapports publiés cette année.",
+		"/fr/news/rapport", "/files/note.pdf", "/files/casse.pdf", "/files/enorme.pdf", "/files/lent.pdf")
+	s.html("/fr/news/rapport", "Publication du rapport d'activité", "La mission publie son rapport d'activité 2022 en ligne.", "/files/rapport.pdf")
+
+	// The extractor runs the real pdftotext, except for lent.pdf, whose
+	// run hangs: a wrapper script sleeps when one of its arguments is a
+	// file with the marker in it.
+	real, _ := exec.LookPath("pdftotext")
+	wrapper := filepath.Join(t.TempDir(), "pdftotext")
+	script := "#!/bin/sh\nfor a; do if [ -f \"$a\" ] && grep -q hang-the-extractor \"$a\"; then sleep 30; fi; done\nexec " + real + " \"$@\"\n"
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg := s.config()
+	cfg.Delay = 0
+	cfg.MaxDocumentBytes = crawler.DefaultMaxDocumentBytes
+	cfg.PDF = &pdftext.Extractor{PdftotextPath: wrapper, Timeout: 2 * time.Second}
+	cfg.Logger = testLogger(t)
+	st := openStore(t)
+	start := time.Now()
+	stats, _ := crawl(t, cfg, st)
+	if d := time.Since(start); d > 25*time.Second {
+		t.Errorf("crawl took %v: the hung extraction was not cut at its timeout", d)
+	}
+	if stats.Documents != 2 {
+		t.Errorf("Documents = %d, want 2 (the report and the PDF served as text/html)", stats.Documents)
+	}
+	want := map[string]int{"broken": 1, "too_large": 1, "timeout": 1}
+	for k, n := range want {
+		if stats.DocumentsSkipped[k] != n {
+			t.Errorf("DocumentsSkipped = %v, want %v", stats.DocumentsSkipped, want)
+			break
+		}
+	}
+	for path, word := range map[string]string{"/files/rapport.pdf": "Ouarzazoua", "/files/note.pdf": "Tafilemzi"} {
+		p := pageAt(t, st, s.URL(path))
+		if p == nil || p.Type != missionsearch.TypeDocument || !strings.Contains(p.Body, word) {
+			t.Errorf("%s: stored %+v, want a document with %q", path, p, word)
+		}
+	}
+	if p := pageAt(t, st, s.URL("/files/rapport.pdf")); p != nil {
+		if p.Title != "Rapport d'activité 2022" || p.PublishedSource != missionsearch.DatePDF || len(p.CitedBy) != 1 || !strings.HasSuffix(p.CitedBy[0].URL, "/fr/news/rapport") {
+			t.Errorf("report: title %q, date from %q, cited by %v", p.Title, p.PublishedSource, p.CitedBy)
+		}
+	}
+	for _, path := range []string{"/", "/fr/news/rapport"} {
+		if pageAt(t, st, s.URL(path)) == nil {
+			t.Errorf("page %s lost", path)
+		}
+	}
+	if s.Hits("/files/enorme.pdf") != 1 {
+		t.Errorf("the oversized PDF was fetched %d times, want 1", s.Hits("/files/enorme.pdf"))
+	}
+}
