@@ -25,6 +25,8 @@ func TestLayers(t *testing.T) {
 		"missionsearch/server":             {"github.com/blevesearch/", "missionsearch/index", "missionsearch/indexer", "missionsearch/store", "missionsearch/crawler"},
 		"missionsearch/export":             {"net/http", "missionsearch/crawler", "missionsearch/store", "missionsearch/index", "missionsearch/indexer", "missionsearch/search", "missionsearch/server", "github.com/blevesearch/"},
 		"missionsearch/internal/demosite":  {"missionsearch"},
+		"missionsearch/internal/wpsite":    {"missionsearch"},
+		"missionsearch/crawler/pdftext":    {"missionsearch/crawler", "missionsearch/store", "missionsearch/index", "missionsearch/search", "missionsearch/server", "net/http"},
 		"missionsearch/internal/relevance": {"missionsearch"},
 	}
 	for pkg, bad := range forbidden {

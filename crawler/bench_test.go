@@ -13,6 +13,8 @@ import (
 
 	"missionsearch"
 	"missionsearch/crawler"
+	"missionsearch/crawler/pdftext"
+	"missionsearch/internal/demosite"
 	"missionsearch/store"
 )
 
@@ -192,4 +194,41 @@ func benchCrawl(b *testing.B, base string, st crawler.Store, n int) int {
 		b.Fatalf("stored %d of %d pages: %+v", stats.Stored, n, stats)
 	}
 	return stats.Fetched
+}
+
+// BenchmarkCrawlDemo crawls the built-in demo site into a real store with
+// no delay and reports pages/s, without and with its PDF reports (the
+// latter when pdftotext is installed): the content model's cost on a
+// realistic site.
+func BenchmarkCrawlDemo(b *testing.B) {
+	ts := httptest.NewServer(demosite.New())
+	defer ts.Close()
+	for _, pdf := range []bool{false, true} {
+		cfg := crawler.Config{Seeds: []string{ts.URL + "/"}, Concurrency: 4}
+		if pdf {
+			x := &pdftext.Extractor{}
+			if x.Available() != nil {
+				continue
+			}
+			cfg.PDF = x
+		}
+		b.Run(fmt.Sprintf("pdf=%v", pdf), func(b *testing.B) {
+			var fetched int
+			for b.Loop() {
+				b.StopTimer()
+				st := openStore(b)
+				b.StartTimer()
+				c, err := crawler.New(cfg, st)
+				if err != nil {
+					b.Fatal(err)
+				}
+				stats, err := c.Run(context.Background())
+				if err != nil {
+					b.Fatal(err)
+				}
+				fetched += stats.Fetched
+			}
+			b.ReportMetric(float64(fetched)/b.Elapsed().Seconds(), "pages/s")
+		})
+	}
 }

@@ -18,8 +18,8 @@ import (
 // filterFlags are the search filters shared by the search and export
 // commands, mirroring the parameters of GET /api/search.
 type filterFlags struct {
-	sections, years, langs, tags stringList
-	from, to, sort               *string
+	sections, years, langs, tags, types stringList
+	from, to, sort                      *string
 }
 
 func addFilterFlags(fs *flag.FlagSet) *filterFlags {
@@ -28,6 +28,7 @@ func addFilterFlags(fs *flag.FlagSet) *filterFlags {
 	fs.Var(&f.years, "year", "only pages of this year (repeatable: OR)")
 	fs.Var(&f.langs, "lang", "only pages in this language: fr, en or ar (repeatable: OR)")
 	fs.Var(&f.tags, "tag", "only pages with this tag (repeatable: OR)")
+	fs.Var(&f.types, "type", "only pages of this type: article, listing, static or document (repeatable: OR; default: all but listings)")
 	f.from = fs.String("from", "", "only pages dated on or after this day (YYYY-MM-DD)")
 	f.to = fs.String("to", "", "only pages dated on or before this day (YYYY-MM-DD)")
 	f.sort = fs.String("sort", "", "relevance or date (default: relevance with words, date without)")
@@ -42,6 +43,7 @@ func (f *filterFlags) request(query string) (search.Request, error) {
 		Years:    f.years,
 		Langs:    f.langs,
 		Tags:     f.tags,
+		Types:    f.types,
 		Sort:     *f.sort,
 	}
 	var err error
