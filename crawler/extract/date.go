@@ -110,21 +110,53 @@ func parseDateKind(s string, order NumericOrder) (t time.Time, numeric, ok bool)
 
 // NumericOrderOf returns the order in which the numeric dates of s are
 // written when one of them says so (a first number above 12: day first; a
-// second one above 12: month first), and false when none does.
+// second one above 12: month first), and false when none does. It reads
+// ASCII digits "d/d/yyyy" only, in one pass without allocating.
 func NumericOrderOf(s string) (NumericOrder, bool) {
-	if len(s) > 16*maxDateScan {
-		s = s[:16*maxDateScan]
+	digits := func(i, j int) (int, bool) { // value of s[i:j], all digits
+		if i < 0 || j > len(s) || i >= j {
+			return 0, false
+		}
+		v := 0
+		for k := i; k < j; k++ {
+			if s[k] < '0' || s[k] > '9' {
+				return 0, false
+			}
+			v = 10*v + int(s[k]-'0')
+		}
+		return v, true
 	}
-	toks := tokenize(s)
-	for i := 0; i+2 < len(toks); i++ {
-		a, b, y := toks[i], toks[i+1], toks[i+2]
-		if a.num < 0 || b.num < 0 || y.num < 0 || a.nd > 2 || b.nd > 2 || y.nd != 4 || b.sep != "/" || y.sep != "/" || a.ord {
+	isDigit := func(i int) bool { return i >= 0 && i < len(s) && s[i] >= '0' && s[i] <= '9' }
+	for i := 0; i < len(s); i++ {
+		if s[i] != '/' {
 			continue
 		}
+		// s[a:i] is the first number (1 or 2 digits), s[i+1:j] the second,
+		// then "/" and four digits.
+		a := i
+		for a > 0 && isDigit(a-1) && i-a < 2 {
+			a--
+		}
+		if a == i || isDigit(a-1) {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && isDigit(j) && j-i-1 < 2 {
+			j++
+		}
+		if j == i+1 || j >= len(s) || s[j] != '/' {
+			continue
+		}
+		y, ok := digits(j+1, j+5)
+		if !ok || isDigit(j+5) || y < minYear || y > maxYear {
+			continue
+		}
+		x, _ := digits(a, i)
+		m, _ := digits(i+1, j)
 		switch {
-		case a.num > 12 && a.num <= 31 && b.num >= 1 && b.num <= 12:
+		case x > 12 && x <= 31 && m >= 1 && m <= 12:
 			return DayFirst, true
-		case b.num > 12 && b.num <= 31 && a.num >= 1 && a.num <= 12:
+		case m > 12 && m <= 31 && x >= 1 && x <= 12:
 			return MonthFirst, true
 		}
 	}

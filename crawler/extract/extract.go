@@ -184,8 +184,7 @@ func extractDoc(doc *html.Node, base *url.URL, opts Options) *Result {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%d JSON-LD block(s) are not valid JSON: ignored", ld.broken))
 	}
 	lang := chooseLang(m, p.Title, strings.Join(blocks, "\n\n"), opts)
-	rootText := collapse(textOf(root))
-	items := findTeasers(root, base, m.base, orderFor(lang, rootText))
+	items := findTeasers(root, base, m.base, lang)
 	inItem := map[*html.Node]bool{}
 	for _, it := range items {
 		inItem[it.node] = true
@@ -266,8 +265,9 @@ func extractDoc(doc *html.Node, base *url.URL, opts Options) *Result {
 		p.Headings = p.Headings[1:]
 	}
 
-	// Language.
-	p.Lang = chooseLang(m, p.Title, p.Body, opts)
+	// Language: decided before the byline left the body, which changes
+	// no language.
+	p.Lang = lang
 	alts := m.alternates
 	if len(alts) == 0 {
 		alts = m.switcher

@@ -184,8 +184,9 @@ type teaserItem struct {
 // or around one) to other pages of the site, each with the widest
 // ancestor that holds no other such link (the item), and the date the item
 // shows: its <time datetime>, else a date written in its text, numeric
-// dates read in order.
-func findTeasers(root *html.Node, page *url.URL, base *url.URL, order NumericOrder) []teaserItem {
+// dates read in the order the items' dates show, else the usual order of
+// the page's language (orderFor).
+func findTeasers(root *html.Node, page *url.URL, base *url.URL, lang missionsearch.Lang) []teaserItem {
 	var items []teaserItem
 	seen := map[string]bool{page.String(): true}
 	var walk func(n *html.Node, depth int, inArticle, inHeading bool)
@@ -242,6 +243,11 @@ func findTeasers(root *html.Node, page *url.URL, base *url.URL, order NumericOrd
 		}
 		items[i].node = n
 	}
+	texts := make([]string, len(items))
+	for i := range items {
+		texts[i] = strings.Replace(collapse(textOf(items[i].node)), items[i].Title, " ", 1)
+	}
+	order := orderFor(lang, strings.Join(texts, " "))
 	for i := range items {
 		if t := findFirst(items[i].node, atom.Time); t != nil {
 			if d, ok := parseMachineDate(firstNonEmpty(attr(t, "datetime"), attr(t, "content"))); ok {
@@ -249,8 +255,7 @@ func findTeasers(root *html.Node, page *url.URL, base *url.URL, order NumericOrd
 				continue
 			}
 		}
-		text := strings.Replace(collapse(textOf(items[i].node)), items[i].Title, " ", 1)
-		if d, ok := ParseDateOrder(text, order); ok {
+		if d, ok := ParseDateOrder(texts[i], order); ok {
 			items[i].Date = d
 		}
 	}
