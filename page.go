@@ -195,4 +195,9 @@ type CrawlState struct {
 	// Location is the target of a redirect, normalised (as sent when it is
 	// not a valid URL), when Status is a redirect status; "" otherwise.
 	Location string
+	// Version is the version of the extraction that stored the page of
+	// this URL (the crawler's record version), 0 for states stored before
+	// versions: a page stored by an older extraction is fetched again in
+	// full, not answered by a 304, so that its record is extracted anew.
+	Version int
 }

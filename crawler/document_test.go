@@ -120,3 +120,40 @@ func TestHostilePDFs(t *testing.T) {
 		t.Errorf("the oversized PDF was fetched %d times, want 1", s.Hits("/files/enorme.pdf"))
 	}
 }
+
+// TestOlderRecordsRefetched checks that a page stored by an older
+// extraction (a state of an older RecordVersion, as every state stored
+// before versions) is fetched in full, not answered by a 304, and stored
+// again with this version's record; the crawl after asks conditionally.
+func TestOlderRecordsRefetched(t *testing.T) {
+	s := newSite(t)
+	s.HandleFunc("/etag", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ETag", `"v1"`)
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte(page("Avec ETag", "Une page qui ne change pas, publiée le 5 octobre 2021 à Rabat par la mission et ses partenaires.")))
+	})
+	s.html("/", "Accueil", "Liens.", "/etag")
+	st := openStore(t)
+	u := s.URL("/etag")
+	old := &missionsearch.Page{URL: u, Title: "Avec ETag", Lang: missionsearch.LangFR, Tags: []string{}, Body: "ancien"}
+	if err := st.PutPage(t.Context(), old, missionsearch.CrawlState{URL: u, ETag: `"v1"`, ContentHash: "old", Status: 200, Links: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := s.config()
+	cfg.BoilerplatePages = -1
+	crawl(t, cfg, st)
+	if r := s.requests("/etag"); len(r) != 1 || r[0].req.Header.Get("If-None-Match") != "" {
+		t.Fatalf("the older record was asked for conditionally (%d requests)", len(r))
+	}
+	if p := pageAt(t, st, u); p == nil || p.Type == "" || p.Body == "ancien" {
+		t.Fatalf("the older record was not replaced: %+v", p)
+	}
+	crawl(t, cfg, st)
+	if r := s.requests("/etag"); r[len(r)-1].req.Header.Get("If-None-Match") != `"v1"` {
+		t.Errorf("the crawl after did not ask conditionally")
+	}
+}

@@ -67,11 +67,14 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 	// A 304 is only useful when the links of the page are known: they are
 	// queued again in its place. A state without them (stored before they
 	// were recorded) asks for the whole page, and the next one has them.
+	// A page stored by an older extraction (prev.Version) is asked for in
+	// full too, so that its record is extracted anew.
 	// While the boilerplate is learned every page is asked for in full: a
 	// 304 has no HTML to learn from, and a sample of the pages that change
 	// (listings) would learn their teasers as boilerplate and extract the
 	// rest of the crawl differently from the crawl that stored it.
-	if hasPrev && !prev.Gone && !t.seed && prev.Links != nil && !c.learn.learning() {
+	if hasPrev && !prev.Gone && !t.seed && prev.Links != nil && !c.learn.learning() &&
+		(prev.ContentHash == "" || prev.Version == RecordVersion) {
 		if prev.ETag != "" {
 			hdr.Set("If-None-Match", prev.ETag)
 		}
@@ -475,7 +478,8 @@ func (c *Crawler) storePage(ctx context.Context, p *pageFetch, res *extract.Resu
 			return
 		}
 	}
-	st := missionsearch.CrawlState{URL: storeURL, ContentHash: hash, FirstSeen: now, LastSeen: now, Status: p.st.Status, Links: p.st.Links}
+	st := missionsearch.CrawlState{URL: storeURL, ContentHash: hash, FirstSeen: now, LastSeen: now, Status: p.st.Status,
+		Links: p.st.Links, Version: RecordVersion}
 	if storeURL == p.t.url {
 		st.ETag, st.LastModified = p.st.ETag, p.st.LastModified
 	}
@@ -557,6 +561,11 @@ func refsOf(res *extract.Result) []missionsearch.Ref {
 	return refs
 }
 
+// RecordVersion is the version of what extraction decides of a page: bump
+// it when a change of extraction changes records, so that the next crawl
+// fetches every stored page in full (no 304) and stores its new record.
+const RecordVersion = 3
+
 // recordHash is the content hash of a page about to be stored: the hex
 // SHA-256 of everything extraction decided (type, title, dates and their
 // source, section, tags, description, headings, translations, body, refs),
@@ -576,7 +585,7 @@ func recordHash(p *missionsearch.Page) string {
 		Tags, Headings        []string
 		Translations          []missionsearch.Link
 		Refs                  []missionsearch.Ref
-	}{3, p.Type, p.Title, p.Lang, p.Published, p.Updated, p.PublishedSource, p.Section, p.Description,
+	}{RecordVersion, p.Type, p.Title, p.Lang, p.Published, p.Updated, p.PublishedSource, p.Section, p.Description,
 		p.Tags, p.Headings, p.Translations, p.Refs})
 	h.Write([]byte(p.Body))
 	return hex.EncodeToString(h.Sum(nil))

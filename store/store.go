@@ -293,10 +293,10 @@ func (s *Store) State(ctx context.Context, url string) (st missionsearch.CrawlSt
 	var firstSeen, lastSeen string
 	var links []byte
 	err = s.r.QueryRowContext(ctx, `
-		SELECT url, etag, last_modified, content_hash, first_seen, last_seen, gone, status, links, location
+		SELECT url, etag, last_modified, content_hash, first_seen, last_seen, gone, status, links, location, version
 		FROM crawl_state WHERE url = ?`, url).Scan(
 		&st.URL, &st.ETag, &st.LastModified, &st.ContentHash, &firstSeen, &lastSeen, &st.Gone, &st.Status,
-		&links, &st.Location)
+		&links, &st.Location, &st.Version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return missionsearch.CrawlState{}, false, nil
 	} else if err != nil {
@@ -540,8 +540,8 @@ const upsertPage = `
 // gone flips.
 const upsertState = `
 	INSERT INTO crawl_state (url, etag, last_modified, content_hash, first_seen, last_seen,
-		gone, status, links, location, page_id, gone_changed_at)
-	VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, (SELECT id FROM pages WHERE url = ?1), ?11)
+		gone, status, links, location, version, page_id, gone_changed_at)
+	VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, (SELECT id FROM pages WHERE url = ?1), ?12)
 	ON CONFLICT (url) DO UPDATE SET
 		etag = excluded.etag, last_modified = excluded.last_modified,
 		content_hash = excluded.content_hash,
@@ -549,7 +549,8 @@ const upsertState = `
 		last_seen = excluded.last_seen,
 		gone_changed_at = CASE WHEN crawl_state.gone <> excluded.gone THEN excluded.gone_changed_at ELSE crawl_state.gone_changed_at END,
 		gone = excluded.gone, status = excluded.status,
-		links = excluded.links, location = excluded.location, page_id = excluded.page_id`
+		links = excluded.links, location = excluded.location, version = excluded.version,
+		page_id = excluded.page_id`
 
 // stateValues returns the parameters of upsertState but the last (the
 // store's clock). Links are stored as a JSON array, nil as null.
@@ -567,7 +568,7 @@ func stateValues(st missionsearch.CrawlState) ([]any, error) {
 		return nil, fmt.Errorf("links: %w", err)
 	}
 	return []any{st.URL, st.ETag, st.LastModified, st.ContentHash, firstSeen, lastSeen, st.Gone, st.Status,
-		string(links), st.Location}, nil
+		string(links), st.Location, st.Version}, nil
 }
 
 // PutState stores the crawl state of st.URL alone: a 304 (a new LastSeen),

@@ -24,4 +24,9 @@ CREATE TABLE refs (
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX refs_url ON refs (url);
+
+-- version is the extraction version that stored the page of the URL
+-- (missionsearch.CrawlState.Version): 0 for every state stored before, so
+-- that the next crawl fetches those pages in full and extracts them anew.
+ALTER TABLE crawl_state ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX pages_type ON pages (type);
