@@ -218,9 +218,6 @@ func findTeasers(root *html.Node, page *url.URL, base *url.URL, lang missionsear
 		}
 	}
 	walk(root, 0, false, false)
-	if len(items) == 0 {
-		return nil
-	}
 	// Widen each link to its item: climb while the parent holds no other
 	// teaser link.
 	// A lone heading link (a "read also" in an article) is its heading.
@@ -242,6 +239,14 @@ func findTeasers(root *html.Node, page *url.URL, base *url.URL, lang missionsear
 			}
 		}
 		items[i].node = n
+	}
+	if len(items) < 3 {
+		if rep := repeatedItems(root, page, base); len(rep) >= 3 {
+			items = rep
+		}
+	}
+	if len(items) == 0 {
+		return nil
 	}
 	texts := make([]string, len(items))
 	for i := range items {
@@ -270,6 +275,112 @@ func isInline(n *html.Node) bool {
 		return true
 	}
 	return false
+}
+
+// repeatedItems finds the items of a listing whose titles are not
+// headings (Drupal views rows of links, cards, list items): the children
+// of one element that share a tag and class, three or more, two thirds of
+// them holding a link to another page of the site and showing a date, as
+// the teasers of articles do (a table of contents or a list of resources
+// shows none). Each item's first such link is its teaser.
+func repeatedItems(root *html.Node, page, base *url.URL) []teaserItem {
+	var items []teaserItem
+	seen := map[string]bool{page.String(): true}
+	var walk func(n *html.Node, depth int, inArticle bool)
+	walk = func(n *html.Node, depth int, inArticle bool) {
+		if depth > maxDepth || len(items) >= 500 {
+			return
+		}
+		if n != root && n.Type == html.ElementNode && isBoilerplate(n, inArticle) {
+			return
+		}
+		if n.DataAtom == atom.Article {
+			inArticle = true
+		}
+		groups := map[string][]*html.Node{}
+		var order []string
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode || isBoilerplate(c, inArticle) {
+				continue
+			}
+			k := c.Data + "." + attr(c, "class")
+			if groups[k] == nil {
+				order = append(order, k)
+			}
+			groups[k] = append(groups[k], c)
+		}
+		taken := map[*html.Node]bool{}
+		for _, k := range order {
+			g := groups[k]
+			if len(g) < 3 {
+				continue
+			}
+			var found []teaserItem
+			for _, c := range g {
+				a := firstSiteLink(c, page, base)
+				if a == nil {
+					continue
+				}
+				if !showsDate(c) {
+					continue
+				}
+				u, _ := NormalizeURL(attr(a, "href"), base)
+				if seen[u] {
+					continue
+				}
+				found = append(found, teaserItem{Teaser: Teaser{URL: u, Title: collapse(textOf(a))}, node: c})
+			}
+			if len(found) >= 3 && 3*len(found) >= 2*len(g) {
+				for _, it := range found {
+					seen[it.URL] = true
+					taken[it.node] = true
+				}
+				items = append(items, found...)
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if !taken[c] {
+				walk(c, depth+1, inArticle)
+			}
+		}
+	}
+	walk(root, 0, false)
+	return items
+}
+
+// showsDate reports whether n shows a date: a <time datetime>, or a date
+// written in its text.
+func showsDate(n *html.Node) bool {
+	if t := findFirst(n, atom.Time); t != nil {
+		if _, ok := parseMachineDate(firstNonEmpty(attr(t, "datetime"), attr(t, "content"))); ok {
+			return true
+		}
+	}
+	_, ok := ParseDate(collapse(textOf(n)))
+	return ok
+}
+
+// firstSiteLink returns the first <a href> under n to another page of the
+// site, or nil.
+func firstSiteLink(n *html.Node, page, base *url.URL) *html.Node {
+	var found *html.Node
+	var walk func(c *html.Node, depth int)
+	walk = func(c *html.Node, depth int) {
+		if found != nil || depth > 30 {
+			return
+		}
+		if c.Type == html.ElementNode && c.DataAtom == atom.A {
+			if u, err := NormalizeURL(attr(c, "href"), base); err == nil && sameSite(u, page) {
+				found = c
+			}
+			return
+		}
+		for k := c.FirstChild; k != nil; k = k.NextSibling {
+			walk(k, depth+1)
+		}
+	}
+	walk(n, 0)
+	return found
 }
 
 // hasHeading reports whether an <a> holds an h2–h5.
@@ -357,7 +468,7 @@ func classify(u *url.URL, s *Signals) (missionsearch.PageType, string) {
 		return missionsearch.TypeListing, "schema.org collection"
 	case s.Teasers >= 3 && littleText:
 		return missionsearch.TypeListing, "lists pages"
-	case s.Pager && s.Teasers > 0 && !hasType(articleTypes):
+	case s.Pager && s.Teasers > 0 && littleText && !hasType(articleTypes):
 		return missionsearch.TypeListing, "pager"
 	case pagedQuery(u.Query()) && s.Teasers > 0:
 		return missionsearch.TypeListing, "page of a list"

@@ -88,3 +88,41 @@ func TestListingTeaserDates(t *testing.T) {
 		}
 	}
 }
+
+// TestListingWithoutHeadings checks a Drupal views listing whose titles
+// are plain links (no headings): its dated rows make it a listing, with
+// each row's date; the same rows without dates (a list of resources) do
+// not.
+func TestListingWithoutHeadings(t *testing.T) {
+	page := func(dated bool) string {
+		var b strings.Builder
+		b.WriteString(`<!DOCTYPE html><html lang="fr"><head><title>Communiqués</title></head><body><main><h1>Communiqués</h1><div class="view-content">`)
+		for i := range 4 {
+			b.WriteString(`<div class="views-row"><div class="views-field-title"><span class="field-content"><a href="/fr/communiques/c` + string(rune('0'+i)) + `">Un communiqué de la mission</a></span></div>`)
+			if dated {
+				b.WriteString(`<div class="views-field-created"><span class="field-content">1` + string(rune('0'+i)) + ` mars 2023</span></div>`)
+			}
+			b.WriteString(`<div class="views-field-body">Un résumé du communiqué publié par la mission.</div></div>`)
+		}
+		b.WriteString(`</div></main></body></html>`)
+		return b.String()
+	}
+	u, _ := url.Parse("https://mission.example/fr/communiques")
+	res, err := Extract(strings.NewReader(page(true)), u, "text/html", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Page.Type != missionsearch.TypeListing || len(res.Teasers) != 4 {
+		t.Fatalf("dated rows: type %s (%s), %d teasers; want a listing of 4", res.Page.Type, res.Signals.Reason, len(res.Teasers))
+	}
+	if d := res.Teasers[2].Date; !d.Equal(time.Date(2023, 3, 12, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("third row's date %v, want 12 March 2023", d)
+	}
+	res, err = Extract(strings.NewReader(page(false)), u, "text/html", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Page.Type == missionsearch.TypeListing {
+		t.Errorf("rows without dates: a listing (%s), want a page of its own", res.Signals.Reason)
+	}
+}
