@@ -283,6 +283,41 @@ func TestContentModelWordPress(t *testing.T) {
 			}
 		}
 	}
+	// A word only a PDF has finds that document first.
+	s, closeIdx, err := openSearcher(&Env{Logger: slog.New(slog.DiscardHandler)}, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeIdx()
+	for _, d := range site.PDFs() {
+		if d.Word == "" {
+			continue
+		}
+		res, err := s.Search(t.Context(), search.Request{Query: d.Word})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || !strings.HasSuffix(res.Hits[0].URL, d.Path) || res.Hits[0].Type != missionsearch.TypeDocument {
+			t.Errorf("%q does not find the PDF %s first: %+v", d.Word, d.Path, res.Hits)
+		}
+	}
+	// Every post tagged Jeunesse, also those whose text never says it.
+	res, err := s.Search(t.Context(), search.Request{Query: "jeunesse", Size: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	for _, h := range res.Hits {
+		u, _ := url.Parse(h.URL)
+		found[u.Path] = true
+	}
+	for _, post := range site.Posts() {
+		for _, tg := range post.Tags {
+			if tg == "Jeunesse" && !found[post.Path] {
+				t.Errorf("jeunesse does not find %s, tagged Jeunesse", post.Path)
+			}
+		}
+	}
 	queries := []string{"migration", "jeunesse", "formation", "santé", "enfants", "travail", "traite", "atelier",
 		"partenariat", "rapport", "Sfax", "Tunis", "Médenine", "femmes", "élections", "retour volontaire", "climat",
 		"réfugiés", "droits", "programme", "Zarkounia", "Tamerzouk"}
