@@ -502,16 +502,29 @@ func pageWrite(p *missionsearch.Page, st missionsearch.CrawlState) (pageWriteArg
 	}, nil
 }
 
-// writeRefs replaces the refs of page w in tx.
+// writeRefs replaces the refs of page w in tx, inserting up to 100 rows a
+// statement.
 func writeRefs(ctx context.Context, tx *sql.Tx, w pageWriteArgs) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM refs WHERE from_id = ?`, w.page[0]); err != nil {
 		return err
 	}
-	for _, r := range w.refs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO refs (from_id, url, title, date, teaser) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (from_id, url) DO NOTHING`, r...); err != nil {
+	for rows := w.refs; len(rows) > 0; {
+		n := min(len(rows), 100)
+		var q strings.Builder
+		q.WriteString(`INSERT INTO refs (from_id, url, title, date, teaser) VALUES `)
+		args := make([]any, 0, 5*n)
+		for i, r := range rows[:n] {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString(`(?, ?, ?, ?, ?)`)
+			args = append(args, r...)
+		}
+		q.WriteString(` ON CONFLICT (from_id, url) DO NOTHING`)
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 			return err
 		}
+		rows = rows[n:]
 	}
 	return nil
 }

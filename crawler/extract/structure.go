@@ -297,6 +297,18 @@ func repeatedItems(root *html.Node, page, base *url.URL) []teaserItem {
 		if n.DataAtom == atom.Article {
 			inArticle = true
 		}
+		kids := 0
+		for c := n.FirstChild; c != nil && kids < 3; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				kids++
+			}
+		}
+		if kids < 3 {
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c, depth+1, inArticle)
+			}
+			return
+		}
 		groups := map[string][]*html.Node{}
 		var order []string
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -385,12 +397,26 @@ func firstSiteLink(n *html.Node, page, base *url.URL) *html.Node {
 
 // hasHeading reports whether an <a> holds an h2–h5.
 func hasHeading(a *html.Node) bool {
-	for _, h := range []atom.Atom{atom.H2, atom.H3, atom.H4, atom.H5} {
-		if findFirst(a, h) != nil {
-			return true
+	var walk func(n *html.Node, depth int) bool
+	walk = func(n *html.Node, depth int) bool {
+		if depth > 20 {
+			return false
 		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.H2, atom.H3, atom.H4, atom.H5:
+				return true
+			}
+			if walk(c, depth+1) {
+				return true
+			}
+		}
+		return false
 	}
-	return false
+	return walk(a, 0)
 }
 
 // sameSite reports whether u is on page's host and is not page itself
