@@ -44,6 +44,7 @@ type docMeta struct {
 	alternates                 []alternate // <link rel=alternate hreflang>
 	switcher                   []alternate // <a hreflang> / <a lang>: a language switcher
 	pager                      bool
+	norm                       *normalizer // the page's links normalised against base, remembered
 	tags                       []string
 	keywords                   string
 	crumbs                     []crumb
@@ -224,9 +225,10 @@ func scanDocument(doc *html.Node, page *url.URL) *docMeta {
 			addTag(k)
 		}
 	}
+	m.norm = newNormalizer(m.base, page)
 	seen := map[string]bool{}
 	for _, h := range hrefs {
-		u, err := NormalizeURL(h, m.base)
+		u, err := m.norm.normalize(h)
 		if err != nil || seen[u] {
 			continue
 		}

@@ -184,13 +184,14 @@ func extractDoc(doc *html.Node, base *url.URL, opts Options) *Result {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%d JSON-LD block(s) are not valid JSON: ignored", ld.broken))
 	}
 	lang := chooseLang(m, p.Title, strings.Join(blocks, "\n\n"), opts)
-	items := findTeasers(root, base, m.base, lang)
+	nz := m.norm
+	items := findTeasers(root, base, nz, lang)
 	inItem := map[*html.Node]bool{}
 	for _, it := range items {
 		inItem[it.node] = true
 		res.Teasers = append(res.Teasers, it.Teaser)
 	}
-	res.TextLinks = textLinks(root, base, m.base, inItem)
+	res.TextLinks = textLinks(root, base, nz, inItem)
 	sig := &res.Signals
 	sig.Pager, sig.Teasers = m.pager, len(items)
 	text, linkText := textStats(root)

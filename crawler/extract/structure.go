@@ -186,7 +186,7 @@ type teaserItem struct {
 // shows: its <time datetime>, else a date written in its text, numeric
 // dates read in the order the items' dates show, else the usual order of
 // the page's language (orderFor).
-func findTeasers(root *html.Node, page *url.URL, base *url.URL, lang missionsearch.Lang) []teaserItem {
+func findTeasers(root *html.Node, page *url.URL, nz *normalizer, lang missionsearch.Lang) []teaserItem {
 	var items []teaserItem
 	seen := map[string]bool{page.String(): true}
 	var walk func(n *html.Node, depth int, inArticle, inHeading bool)
@@ -205,7 +205,7 @@ func findTeasers(root *html.Node, page *url.URL, base *url.URL, lang missionsear
 				inHeading = true
 			case atom.A:
 				if inHeading || hasHeading(n) {
-					if u, err := NormalizeURL(attr(n, "href"), base); err == nil && !seen[u] && sameSite(u, page) {
+					if u, ok := nz.site(attr(n, "href")); ok && !seen[u] {
 						seen[u] = true
 						items = append(items, teaserItem{Teaser: Teaser{URL: u, Title: collapse(textOf(n))}, node: n})
 					}
@@ -241,7 +241,7 @@ func findTeasers(root *html.Node, page *url.URL, base *url.URL, lang missionsear
 		items[i].node = n
 	}
 	if len(items) < 3 {
-		if rep := repeatedItems(root, page, base); len(rep) >= 3 {
+		if rep := repeatedItems(root, page, nz); len(rep) >= 3 {
 			items = rep
 		}
 	}
@@ -283,7 +283,7 @@ func isInline(n *html.Node) bool {
 // them holding a link to another page of the site and showing a date, as
 // the teasers of articles do (a table of contents or a list of resources
 // shows none). Each item's first such link is its teaser.
-func repeatedItems(root *html.Node, page, base *url.URL) []teaserItem {
+func repeatedItems(root *html.Node, page *url.URL, nz *normalizer) []teaserItem {
 	var items []teaserItem
 	seen := map[string]bool{page.String(): true}
 	var walk func(n *html.Node, depth int, inArticle bool)
@@ -329,14 +329,13 @@ func repeatedItems(root *html.Node, page, base *url.URL) []teaserItem {
 			}
 			var found []teaserItem
 			for _, c := range g {
-				a := firstSiteLink(c, page, base)
+				a, u := firstSiteLink(c, nz)
 				if a == nil {
 					continue
 				}
 				if !showsDate(c) {
 					continue
 				}
-				u, _ := NormalizeURL(attr(a, "href"), base)
 				if seen[u] {
 					continue
 				}
@@ -360,30 +359,57 @@ func repeatedItems(root *html.Node, page, base *url.URL) []teaserItem {
 	return items
 }
 
-// showsDate reports whether n shows a date: a <time datetime>, or a date
-// written in its text.
+// showsDate reports whether n, a teaser-sized item, shows a date: a
+// <time datetime>, or a date written in the first 500 bytes of its text.
+// An item with more than 2,000 bytes of text is no teaser.
 func showsDate(n *html.Node) bool {
+	if text, _ := textStats(n); text > 2000 {
+		return false
+	}
 	if t := findFirst(n, atom.Time); t != nil {
 		if _, ok := parseMachineDate(firstNonEmpty(attr(t, "datetime"), attr(t, "content"))); ok {
 			return true
 		}
 	}
-	_, ok := ParseDate(collapse(textOf(n)))
+	text := collapse(textOf(n))
+	text = text[:min(len(text), 500)]
+	if !hasYear(text) {
+		return false // no date without a year: skip the parse
+	}
+	_, ok := ParseDate(text)
 	return ok
 }
 
+// hasYear reports whether s has a run of exactly four ASCII digits
+// starting with 19 or 20.
+func hasYear(s string) bool {
+	run := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			run++
+			continue
+		}
+		if run == 4 && (s[i-4] == '1' && s[i-3] == '9' || s[i-4] == '2' && s[i-3] == '0') {
+			return true
+		}
+		run = 0
+	}
+	return false
+}
+
 // firstSiteLink returns the first <a href> under n to another page of the
-// site, or nil.
-func firstSiteLink(n *html.Node, page, base *url.URL) *html.Node {
+// site and its normalised URL, or nil.
+func firstSiteLink(n *html.Node, nz *normalizer) (*html.Node, string) {
 	var found *html.Node
+	var fu string
 	var walk func(c *html.Node, depth int)
 	walk = func(c *html.Node, depth int) {
 		if found != nil || depth > 30 {
 			return
 		}
 		if c.Type == html.ElementNode && c.DataAtom == atom.A {
-			if u, err := NormalizeURL(attr(c, "href"), base); err == nil && sameSite(u, page) {
-				found = c
+			if u, ok := nz.site(attr(c, "href")); ok {
+				found, fu = c, u
 			}
 			return
 		}
@@ -392,7 +418,7 @@ func firstSiteLink(n *html.Node, page, base *url.URL) *html.Node {
 		}
 	}
 	walk(n, 0)
-	return found
+	return found, fu
 }
 
 // hasHeading reports whether an <a> holds an h2–h5.
@@ -417,6 +443,49 @@ func hasHeading(a *html.Node) bool {
 		return false
 	}
 	return walk(a, 0)
+}
+
+// normalizer normalises the links of one page against its base URL,
+// remembering each answer: the same href is read by several walks.
+type normalizer struct {
+	base, page *url.URL
+	cache      map[string]normalized
+}
+
+type normalized struct {
+	u    string
+	err  error
+	site bool // on the page's host and not the page itself
+}
+
+func newNormalizer(base, page *url.URL) *normalizer {
+	return &normalizer{base: base, page: page, cache: map[string]normalized{}}
+}
+
+func (nz *normalizer) get(href string) normalized {
+	if n, ok := nz.cache[href]; ok {
+		return n
+	}
+	var n normalized
+	n.u, n.err = NormalizeURL(href, nz.base)
+	n.site = n.err == nil && sameSite(n.u, nz.page)
+	if len(nz.cache) < 20000 {
+		nz.cache[href] = n
+	}
+	return n
+}
+
+// normalize is NormalizeURL(href, base), remembered.
+func (nz *normalizer) normalize(href string) (string, error) {
+	n := nz.get(href)
+	return n.u, n.err
+}
+
+// site returns the normalised href when it names another page of the
+// site.
+func (nz *normalizer) site(href string) (string, bool) {
+	n := nz.get(href)
+	return n.u, n.site
 }
 
 // sameSite reports whether u is on page's host and is not page itself
@@ -625,7 +694,7 @@ var weekdays = setOf("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"
 // textLinks returns the links of root's text outside boilerplate and
 // outside the teaser items (the documents an article cites), normalised,
 // with their link text, at most 200, without repeats or the page itself.
-func textLinks(root *html.Node, page, base *url.URL, skip map[*html.Node]bool) []Teaser {
+func textLinks(root *html.Node, page *url.URL, nz *normalizer, skip map[*html.Node]bool) []Teaser {
 	var out []Teaser
 	seen := map[string]bool{page.String(): true}
 	var walk func(n *html.Node, depth int, inArticle bool)
@@ -641,7 +710,7 @@ func textLinks(root *html.Node, page, base *url.URL, skip map[*html.Node]bool) [
 			case atom.Article:
 				inArticle = true
 			case atom.A:
-				if u, err := NormalizeURL(attr(n, "href"), base); err == nil && !seen[u] {
+				if u, err := nz.normalize(attr(n, "href")); err == nil && !seen[u] {
 					seen[u] = true
 					out = append(out, Teaser{URL: u, Title: missionsearch.TruncateRunes(collapse(textOf(n)), 300)})
 				}
