@@ -1,4 +1,4 @@
-module missionsearch
+module github.com/missionsearch/missionsearch
 
 go 1.26.8
 

@@ -15,19 +15,19 @@ func TestLayers(t *testing.T) {
 		t.Skip("runs go list")
 	}
 	forbidden := map[string][]string{
-		"missionsearch":                    {"missionsearch/"},
-		"missionsearch/crawler/extract":    {"missionsearch/crawler", "missionsearch/store", "missionsearch/index", "missionsearch/search", "missionsearch/server", "github.com/blevesearch/", "net/http"},
-		"missionsearch/crawler":            {"missionsearch/store", "missionsearch/index", "missionsearch/indexer", "missionsearch/search", "missionsearch/server", "github.com/blevesearch/"},
-		"missionsearch/store":              {"missionsearch/crawler", "missionsearch/index", "missionsearch/search", "missionsearch/server", "github.com/blevesearch/"},
-		"missionsearch/index":              {"missionsearch/crawler", "missionsearch/store", "missionsearch/indexer", "missionsearch/search", "missionsearch/server"},
-		"missionsearch/indexer":            {"missionsearch/crawler", "missionsearch/search", "missionsearch/server"},
-		"missionsearch/search":             {"net/http", "missionsearch/crawler", "missionsearch/store", "missionsearch/indexer", "missionsearch/server"},
-		"missionsearch/server":             {"github.com/blevesearch/", "missionsearch/index", "missionsearch/indexer", "missionsearch/store", "missionsearch/crawler"},
-		"missionsearch/export":             {"net/http", "missionsearch/crawler", "missionsearch/store", "missionsearch/index", "missionsearch/indexer", "missionsearch/search", "missionsearch/server", "github.com/blevesearch/"},
-		"missionsearch/internal/demosite":  {"missionsearch"},
-		"missionsearch/internal/wpsite":    {"missionsearch"},
-		"missionsearch/crawler/pdftext":    {"missionsearch/crawler", "missionsearch/store", "missionsearch/index", "missionsearch/search", "missionsearch/server", "net/http"},
-		"missionsearch/internal/relevance": {"missionsearch"},
+		"github.com/missionsearch/missionsearch":                    {"github.com/missionsearch/missionsearch/"},
+		"github.com/missionsearch/missionsearch/crawler/extract":    {"github.com/missionsearch/missionsearch/crawler", "github.com/missionsearch/missionsearch/store", "github.com/missionsearch/missionsearch/index", "github.com/missionsearch/missionsearch/search", "github.com/missionsearch/missionsearch/server", "github.com/blevesearch/", "net/http"},
+		"github.com/missionsearch/missionsearch/crawler":            {"github.com/missionsearch/missionsearch/store", "github.com/missionsearch/missionsearch/index", "github.com/missionsearch/missionsearch/indexer", "github.com/missionsearch/missionsearch/search", "github.com/missionsearch/missionsearch/server", "github.com/blevesearch/"},
+		"github.com/missionsearch/missionsearch/store":              {"github.com/missionsearch/missionsearch/crawler", "github.com/missionsearch/missionsearch/index", "github.com/missionsearch/missionsearch/search", "github.com/missionsearch/missionsearch/server", "github.com/blevesearch/"},
+		"github.com/missionsearch/missionsearch/index":              {"github.com/missionsearch/missionsearch/crawler", "github.com/missionsearch/missionsearch/store", "github.com/missionsearch/missionsearch/indexer", "github.com/missionsearch/missionsearch/search", "github.com/missionsearch/missionsearch/server"},
+		"github.com/missionsearch/missionsearch/indexer":            {"github.com/missionsearch/missionsearch/crawler", "github.com/missionsearch/missionsearch/search", "github.com/missionsearch/missionsearch/server"},
+		"github.com/missionsearch/missionsearch/search":             {"net/http", "github.com/missionsearch/missionsearch/crawler", "github.com/missionsearch/missionsearch/store", "github.com/missionsearch/missionsearch/indexer", "github.com/missionsearch/missionsearch/server"},
+		"github.com/missionsearch/missionsearch/server":             {"github.com/blevesearch/", "github.com/missionsearch/missionsearch/index", "github.com/missionsearch/missionsearch/indexer", "github.com/missionsearch/missionsearch/store", "github.com/missionsearch/missionsearch/crawler"},
+		"github.com/missionsearch/missionsearch/export":             {"net/http", "github.com/missionsearch/missionsearch/crawler", "github.com/missionsearch/missionsearch/store", "github.com/missionsearch/missionsearch/index", "github.com/missionsearch/missionsearch/indexer", "github.com/missionsearch/missionsearch/search", "github.com/missionsearch/missionsearch/server", "github.com/blevesearch/"},
+		"github.com/missionsearch/missionsearch/internal/demosite":  {"github.com/missionsearch/missionsearch"},
+		"github.com/missionsearch/missionsearch/internal/wpsite":    {"github.com/missionsearch/missionsearch"},
+		"github.com/missionsearch/missionsearch/crawler/pdftext":    {"github.com/missionsearch/missionsearch/crawler", "github.com/missionsearch/missionsearch/store", "github.com/missionsearch/missionsearch/index", "github.com/missionsearch/missionsearch/search", "github.com/missionsearch/missionsearch/server", "net/http"},
+		"github.com/missionsearch/missionsearch/internal/relevance": {"github.com/missionsearch/missionsearch"},
 	}
 	for pkg, bad := range forbidden {
 		out, err := exec.Command("go", "list", "-f", `{{join .Imports " "}}`, pkg).CombinedOutput()

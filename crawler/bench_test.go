@@ -11,11 +11,11 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"missionsearch"
-	"missionsearch/crawler"
-	"missionsearch/crawler/pdftext"
-	"missionsearch/internal/demosite"
-	"missionsearch/store"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/crawler"
+	"github.com/missionsearch/missionsearch/crawler/pdftext"
+	"github.com/missionsearch/missionsearch/internal/demosite"
+	"github.com/missionsearch/missionsearch/store"
 )
 
 // slug spells n in letters, so that generated URLs have no digits (which

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"sync"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // Boilerplate learning thresholds (see the package documentation). A menu

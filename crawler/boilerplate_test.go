@@ -10,10 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"missionsearch"
-	"missionsearch/crawler"
-	"missionsearch/crawler/extract"
-	"missionsearch/internal/demosite"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/crawler"
+	"github.com/missionsearch/missionsearch/crawler/extract"
+	"github.com/missionsearch/missionsearch/internal/demosite"
 )
 
 // TestBoilerplateLearning: a block repeated inside the main content of

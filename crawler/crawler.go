@@ -15,9 +15,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"missionsearch"
-	"missionsearch/crawler/extract"
-	"missionsearch/crawler/pdftext"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/crawler/extract"
+	"github.com/missionsearch/missionsearch/crawler/pdftext"
 )
 
 // DefaultUserAgent is the User-Agent header sent, and the agent matched

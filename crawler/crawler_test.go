@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"missionsearch"
-	"missionsearch/crawler"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/crawler"
 )
 
 func gz(t testing.TB, s string) []byte {

@@ -8,9 +8,9 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"missionsearch"
-	"missionsearch/crawler"
-	"missionsearch/internal/demosite"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/crawler"
+	"github.com/missionsearch/missionsearch/internal/demosite"
 )
 
 // TestCrawlDemoSite crawls the built-in mission site: every article is

@@ -5,8 +5,8 @@ import (
 	"context"
 	"errors"
 
-	"missionsearch/crawler/extract"
-	"missionsearch/crawler/pdftext"
+	"github.com/missionsearch/missionsearch/crawler/extract"
+	"github.com/missionsearch/missionsearch/crawler/pdftext"
 )
 
 // PDF documents: fetched like pages (scope, robots.txt, politeness), read

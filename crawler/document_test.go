@@ -13,9 +13,9 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
-	"missionsearch"
-	"missionsearch/crawler"
-	"missionsearch/crawler/pdftext"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/crawler"
+	"github.com/missionsearch/missionsearch/crawler/pdftext"
 )
 
 // reportPDF returns a one-page PDF report with title, subject (written

@@ -1,6 +1,6 @@
 package crawler
 
-import "missionsearch"
+import "github.com/missionsearch/missionsearch"
 
 // SamplePage is one page of a boilerplate learning sample: its language
 // ("" when unknown) and the text blocks of its main content.

@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"missionsearch"
-	"missionsearch/crawler"
-	"missionsearch/store"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/crawler"
+	"github.com/missionsearch/missionsearch/store"
 )
 
 // The store satisfies the crawler's interfaces.

@@ -23,8 +23,8 @@ import (
 	"testing"
 	"time"
 
-	"missionsearch/crawler"
-	"missionsearch/internal/demosite"
+	"github.com/missionsearch/missionsearch/crawler"
+	"github.com/missionsearch/missionsearch/internal/demosite"
 )
 
 // TestHostileBigRobots: a robots.txt over the 500 KiB parsing limit is

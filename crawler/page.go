@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"missionsearch"
-	"missionsearch/crawler/extract"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/crawler/extract"
 )
 
 // pageFetch is one fetched HTML page on its way to the store.

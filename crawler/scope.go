@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"missionsearch/crawler/extract"
+	"github.com/missionsearch/missionsearch/crawler/extract"
 )
 
 // inHostScope reports whether u's scheme is http(s) and its host is a seed

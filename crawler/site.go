@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // SiteReader is an optional ability of a Store: reporting what the rest of

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"missionsearch/crawler/extract"
+	"github.com/missionsearch/missionsearch/crawler/extract"
 )
 
 func TestFamily(t *testing.T) {

@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // Record is one line of an export: what a results page shows of a page,

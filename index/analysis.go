@@ -21,7 +21,7 @@ import (
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // Names of the analysis components this package registers with bleve. They

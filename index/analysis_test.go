@@ -10,7 +10,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 func mustMapping(tb testing.TB) *mapping.IndexMappingImpl {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // A Build is an open index build, pinned by each search that reads it:

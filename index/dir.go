@@ -21,7 +21,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // Names inside the indexes directory.

@@ -9,8 +9,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 
-	"missionsearch"
-	"missionsearch/internal/synth"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/internal/synth"
 )
 
 // mustBuild makes, finishes and optionally publishes a build of synthetic

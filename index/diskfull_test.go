@@ -16,7 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
-	"missionsearch/internal/synth"
+	"github.com/missionsearch/missionsearch/internal/synth"
 )
 
 // smallDisk mounts a tmpfs of size MiB on a temporary directory and

@@ -9,7 +9,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // Live is the build a server searches: the one CURRENT names, opened

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // Lock takes the build lock of the directory: an exclusive, non-blocking

@@ -11,7 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // MappingVersion identifies the document mapping and analysis chain. It is

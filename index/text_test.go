@@ -8,8 +8,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/klauspost/compress/zstd"
 
-	"missionsearch"
-	"missionsearch/internal/synth"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/internal/synth"
 )
 
 func samplePages(n int) (texts []string, pages []*missionsearch.Page) {

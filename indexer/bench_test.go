@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"missionsearch"
-	"missionsearch/crawler/extract"
-	"missionsearch/index"
-	"missionsearch/internal/synth"
-	"missionsearch/store"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/crawler/extract"
+	"github.com/missionsearch/missionsearch/index"
+	"github.com/missionsearch/missionsearch/internal/synth"
+	"github.com/missionsearch/missionsearch/store"
 )
 
 // BenchmarkRebuild rebuilds the index from a store of synthetic pages

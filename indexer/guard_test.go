@@ -4,8 +4,8 @@ import (
 	"os"
 	"testing"
 
-	"missionsearch"
-	"missionsearch/internal/synth"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/internal/synth"
 )
 
 // TestUpdateLossGuard checks that an incremental update (a crawl's) that

@@ -6,10 +6,10 @@ import (
 	"sync"
 	"testing"
 
-	"missionsearch"
-	"missionsearch/index"
-	"missionsearch/internal/synth"
-	"missionsearch/store"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/index"
+	"github.com/missionsearch/missionsearch/internal/synth"
+	"github.com/missionsearch/missionsearch/store"
 )
 
 // mustOpenStore opens a new store in a temporary directory and puts pages

@@ -38,9 +38,9 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 
-	"missionsearch"
-	"missionsearch/index"
-	"missionsearch/store"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/index"
+	"github.com/missionsearch/missionsearch/store"
 )
 
 // ErrNeedsRebuild is returned (wrapped) by Update when there is no live

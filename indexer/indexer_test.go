@@ -21,9 +21,9 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 
-	"missionsearch"
-	"missionsearch/index"
-	"missionsearch/internal/synth"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/index"
+	"github.com/missionsearch/missionsearch/internal/synth"
 )
 
 // Child modes: the test binary re-executes itself with childEnv set to one

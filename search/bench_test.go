@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"missionsearch"
-	"missionsearch/index"
-	"missionsearch/internal/synth"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/index"
+	"github.com/missionsearch/missionsearch/internal/synth"
 )
 
 // French-ish vocabulary of the synthetic pages: real words of a mission's

@@ -10,7 +10,7 @@ import (
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // maxCursorLen bounds the length of Request.SearchAfter.

@@ -11,9 +11,9 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
-	"missionsearch"
-	"missionsearch/index"
-	"missionsearch/search"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/index"
+	"github.com/missionsearch/missionsearch/search"
 )
 
 // A search for French news of 2024 about events, whatever the accents

@@ -13,7 +13,7 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	"missionsearch/index"
+	"github.com/missionsearch/missionsearch/index"
 )
 
 // termCount is a facet value with its count, as bleve's facets give them.

@@ -14,9 +14,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"missionsearch"
-	"missionsearch/index"
-	"missionsearch/internal/synth"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/index"
+	"github.com/missionsearch/missionsearch/internal/synth"
 )
 
 // fastTestIndex builds n synth pages in batches (several segments), deletes

@@ -8,8 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"missionsearch"
-	"missionsearch/index"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/index"
 )
 
 // TestHugeTitleCapped searches an index holding a page with a 10 MB title,

@@ -13,10 +13,10 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 
-	"missionsearch"
-	"missionsearch/index"
-	"missionsearch/indexer"
-	"missionsearch/store"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/index"
+	"github.com/missionsearch/missionsearch/indexer"
+	"github.com/missionsearch/missionsearch/store"
 )
 
 // The peer benchmark: missionsearch against a stock bleve index of the

@@ -9,8 +9,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
-	"missionsearch"
-	"missionsearch/index"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/index"
 )
 
 // TestPhraseDocsEqualBleve checks that the documents phraseQuery finds from

@@ -10,8 +10,8 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	"missionsearch"
-	"missionsearch/index"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/index"
 )
 
 // Boosts of the parts of a word's query. bleve's tf-idf already weighs a

@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // Limits of a query, checked by ParseQuery (and so by Searcher.Search)

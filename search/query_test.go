@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 func w(s string) Term  { return Term{Text: s} }

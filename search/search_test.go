@@ -12,8 +12,8 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/google/go-cmp/cmp"
 
-	"missionsearch"
-	"missionsearch/index"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/index"
 )
 
 // mustBuildIndex builds an on-disk index of pages in a temporary directory,

@@ -18,8 +18,8 @@ import (
 	bindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 
-	"missionsearch"
-	"missionsearch/index"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/index"
 )
 
 // The fast path of facet counting and sorting.

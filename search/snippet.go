@@ -9,8 +9,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 
-	"missionsearch"
-	"missionsearch/index"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/index"
 )
 
 // Snippet geometry.

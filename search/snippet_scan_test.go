@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"missionsearch"
-	"missionsearch/crawler/extract"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/crawler/extract"
 )
 
 // corpusPages returns up to n pages of the real French corpora of

@@ -12,7 +12,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 func TestSnippet(t *testing.T) {

@@ -14,8 +14,8 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"missionsearch"
-	"missionsearch/search"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/search"
 )
 
 // Route names, used as the "route" label of the metrics and in the access

@@ -10,8 +10,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"missionsearch"
-	"missionsearch/search"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/search"
 )
 
 func idOf(path string) string { return missionsearch.PageID(site + path) }

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // openFixture opens a real server on loopback for cfg over pages.

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // statusOf maps the code of a missionsearch.Error to its HTTP status. This

@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"time"
 
-	"missionsearch"
-	"missionsearch/export"
-	"missionsearch/search"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/export"
+	"github.com/missionsearch/missionsearch/search"
 )
 
 // handleExport answers GET /export?format=csv|jsonl&excel=1&headers=fr&FILTERS

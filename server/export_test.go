@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"missionsearch"
-	"missionsearch/export"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/export"
 )
 
 // manyPages returns n generated pages, more than one page of MaxSize hits.

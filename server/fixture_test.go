@@ -9,9 +9,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"missionsearch"
-	"missionsearch/internal/testindex"
-	"missionsearch/search"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/internal/testindex"
+	"github.com/missionsearch/missionsearch/search"
 )
 
 const site = "https://mission.example.org"

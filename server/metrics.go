@@ -9,7 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"missionsearch/search"
+	"github.com/missionsearch/missionsearch/search"
 )
 
 // metrics are the server's Prometheus metrics.

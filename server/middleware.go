@@ -20,7 +20,7 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // middleware wraps the router in the middleware every response goes

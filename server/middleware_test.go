@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 func TestGzip(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"missionsearch/server/ui"
+	"github.com/missionsearch/missionsearch/server/ui"
 )
 
 type openAPIDoc struct {

@@ -11,9 +11,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"missionsearch"
-	"missionsearch/search"
-	"missionsearch/server/ui"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/search"
+	"github.com/missionsearch/missionsearch/server/ui"
 )
 
 // staffSize is the number of rows of the staff list view.

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"missionsearch/server/ui"
+	"github.com/missionsearch/missionsearch/server/ui"
 )
 
 // contains checks that body holds every needle, and none of the needles

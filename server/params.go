@@ -9,8 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"missionsearch"
-	"missionsearch/search"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/search"
 )
 
 // params lists the query parameters an endpoint accepts: name → whether it

@@ -14,8 +14,8 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"missionsearch/search"
-	"missionsearch/server/ui"
+	"github.com/missionsearch/missionsearch/search"
+	"github.com/missionsearch/missionsearch/server/ui"
 )
 
 // Config configures a Server. Searcher is required; every other field has

@@ -7,8 +7,8 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"missionsearch"
-	"missionsearch/server/ui"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/server/ui"
 )
 
 // startTime is the Last-Modified of the embedded assets: they change only

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // typedPages are a listing, an article with its English version, a

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // TestPutPagesSameAsPutPage stores the same pages one by one in a store and

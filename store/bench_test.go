@@ -4,7 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // BenchmarkPutPage measures one durable PutPage of a 2 KB page, a new URL

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // What the site says of a page beyond the page itself: the dates its

@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // TestContentModelRoundTrip stores a page with every field of the content

@@ -26,7 +26,7 @@ import (
 	"strings"
 	"time"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 
 	"modernc.org/sqlite" // also registers the "sqlite" database/sql driver
 	sqlite3 "modernc.org/sqlite/lib"

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 
 	"github.com/google/go-cmp/cmp"
 )

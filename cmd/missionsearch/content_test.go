@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"missionsearch"
-	"missionsearch/internal/demosite"
-	"missionsearch/internal/wpsite"
-	"missionsearch/search"
-	"missionsearch/store"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/internal/demosite"
+	"github.com/missionsearch/missionsearch/internal/wpsite"
+	"github.com/missionsearch/missionsearch/search"
+	"github.com/missionsearch/missionsearch/store"
 )
 
 // crawlSite crawls the site at base into a new data directory with the

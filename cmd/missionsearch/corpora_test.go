@@ -22,10 +22,10 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
-	"missionsearch"
-	"missionsearch/crawler"
-	"missionsearch/crawler/extract"
-	"missionsearch/store"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/crawler"
+	"github.com/missionsearch/missionsearch/crawler/extract"
+	"github.com/missionsearch/missionsearch/store"
 )
 
 // Floors the corpora crawl must hold (see TestCorporaCrawl).

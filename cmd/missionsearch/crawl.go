@@ -11,11 +11,11 @@ import (
 	"strings"
 	"time"
 
-	"missionsearch/crawler"
-	"missionsearch/crawler/extract"
-	"missionsearch/crawler/pdftext"
-	"missionsearch/indexer"
-	"missionsearch/store"
+	"github.com/missionsearch/missionsearch/crawler"
+	"github.com/missionsearch/missionsearch/crawler/extract"
+	"github.com/missionsearch/missionsearch/crawler/pdftext"
+	"github.com/missionsearch/missionsearch/indexer"
+	"github.com/missionsearch/missionsearch/store"
 )
 
 // stringList is a repeatable string flag.

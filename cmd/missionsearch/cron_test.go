@@ -10,8 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"missionsearch/index"
-	"missionsearch/internal/demosite"
+	"github.com/missionsearch/missionsearch/index"
+	"github.com/missionsearch/missionsearch/internal/demosite"
 )
 
 // TestCrawlUnreachableFails checks that a nightly crawl of a site that

@@ -9,9 +9,9 @@ import (
 	"os"
 	"time"
 
-	"missionsearch/crawler"
-	"missionsearch/indexer"
-	"missionsearch/internal/demosite"
+	"github.com/missionsearch/missionsearch/crawler"
+	"github.com/missionsearch/missionsearch/indexer"
+	"github.com/missionsearch/missionsearch/internal/demosite"
 )
 
 func runDemo(ctx context.Context, env *Env, args []string) error {

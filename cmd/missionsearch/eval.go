@@ -12,10 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"missionsearch/crawler"
-	"missionsearch/indexer"
-	"missionsearch/internal/relevance"
-	"missionsearch/search"
+	"github.com/missionsearch/missionsearch/crawler"
+	"github.com/missionsearch/missionsearch/indexer"
+	"github.com/missionsearch/missionsearch/internal/relevance"
+	"github.com/missionsearch/missionsearch/search"
 )
 
 func runEval(ctx context.Context, env *Env, args []string) error {

@@ -7,9 +7,9 @@ import (
 	"io"
 	"strings"
 
-	"missionsearch"
-	"missionsearch/export"
-	"missionsearch/search"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/export"
+	"github.com/missionsearch/missionsearch/search"
 )
 
 func runExport(ctx context.Context, env *Env, args []string) error {

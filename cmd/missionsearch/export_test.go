@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"missionsearch/export"
+	"github.com/missionsearch/missionsearch/export"
 )
 
 // TestExportCSV checks the command line CSV: the web export's columns, a

@@ -22,10 +22,10 @@ import (
 	"testing"
 	"time"
 
-	"missionsearch"
-	"missionsearch/index"
-	"missionsearch/internal/demosite"
-	"missionsearch/store"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/index"
+	"github.com/missionsearch/missionsearch/internal/demosite"
+	"github.com/missionsearch/missionsearch/store"
 )
 
 // faultChildEnv, set to 1, makes the test binary run the missionsearch

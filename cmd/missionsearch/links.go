@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
-	"missionsearch/export"
-	"missionsearch/store"
+	"github.com/missionsearch/missionsearch/export"
+	"github.com/missionsearch/missionsearch/store"
 )
 
 func runLinks(ctx context.Context, env *Env, args []string) error {

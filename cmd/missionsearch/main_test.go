@@ -12,9 +12,9 @@ import (
 	"sync"
 	"testing"
 
-	"missionsearch"
-	"missionsearch/internal/demosite"
-	"missionsearch/store"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/internal/demosite"
+	"github.com/missionsearch/missionsearch/store"
 )
 
 // runMain runs the command line args against the data directory with a

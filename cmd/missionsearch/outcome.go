@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"missionsearch/crawler"
+	"github.com/missionsearch/missionsearch/crawler"
 )
 
 // The outcome file of a cron job.

@@ -8,9 +8,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"missionsearch/index"
-	"missionsearch/indexer"
-	"missionsearch/store"
+	"github.com/missionsearch/missionsearch/index"
+	"github.com/missionsearch/missionsearch/indexer"
+	"github.com/missionsearch/missionsearch/store"
 )
 
 func runReindex(ctx context.Context, env *Env, args []string) error {

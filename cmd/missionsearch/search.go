@@ -10,9 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"missionsearch"
-	"missionsearch/index"
-	"missionsearch/search"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/index"
+	"github.com/missionsearch/missionsearch/search"
 )
 
 // filterFlags are the search filters shared by the search and export

@@ -12,12 +12,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"missionsearch"
-	"missionsearch/index"
-	"missionsearch/indexer"
-	"missionsearch/search"
-	"missionsearch/server"
-	"missionsearch/store"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/index"
+	"github.com/missionsearch/missionsearch/indexer"
+	"github.com/missionsearch/missionsearch/search"
+	"github.com/missionsearch/missionsearch/server"
+	"github.com/missionsearch/missionsearch/store"
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {

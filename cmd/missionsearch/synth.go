@@ -6,9 +6,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"missionsearch"
-	"missionsearch/internal/synth"
-	"missionsearch/store"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/internal/synth"
+	"github.com/missionsearch/missionsearch/store"
 )
 
 // synthBatch is the number of pages synth writes per store transaction.

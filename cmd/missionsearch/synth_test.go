@@ -8,9 +8,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"missionsearch"
-	"missionsearch/internal/synth"
-	"missionsearch/store"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/internal/synth"
+	"github.com/missionsearch/missionsearch/store"
 )
 
 // mustSynth writes n synthetic pages of seed 1 into data and indexes them,

@@ -9,7 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"missionsearch/index"
+	"github.com/missionsearch/missionsearch/index"
 )
 
 // buildVersion describes the binary: its module version (or "devel"), the

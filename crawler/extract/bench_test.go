@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"missionsearch/internal/demosite"
+	"github.com/missionsearch/missionsearch/internal/demosite"
 )
 
 // benchPage returns a realistic page of about 30 KB: the drupal-fr fixture

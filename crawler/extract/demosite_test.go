@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"missionsearch"
-	"missionsearch/internal/demosite"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/internal/demosite"
 )
 
 // fetch GETs path from ts and returns the response body and Content-Type.

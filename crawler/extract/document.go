@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // Document is the text and metadata of a document that is not HTML (a PDF

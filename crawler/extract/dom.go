@@ -10,7 +10,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // maxDepth bounds the element nesting the walks descend into; content

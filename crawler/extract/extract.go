@@ -13,7 +13,7 @@ import (
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/html/charset"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // MaxInputBytes is the most Extract reads from its reader; the rest of a

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 var update = flag.Bool("update", false, "rewrite the page.json and links.txt sections of testdata/*.txtar")

@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // maxLangScan bounds the text DetectLang reads, in bytes.

@@ -3,7 +3,7 @@ package extract
 import (
 	"testing"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 func TestDetectLang(t *testing.T) {

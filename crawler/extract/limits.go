@@ -3,7 +3,7 @@ package extract
 import (
 	"strings"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // Limits bound the fields of the Page that Extract makes, so that one

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // TestExtractRules checks single extraction rules on small inline pages.

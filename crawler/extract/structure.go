@@ -10,7 +10,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // The structure of a page: what makes it a listing or an article, the

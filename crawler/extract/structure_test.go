@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // TestDateSources extracts one small page per source of the publication

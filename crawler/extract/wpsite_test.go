@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"missionsearch"
-	"missionsearch/internal/wpsite"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/internal/wpsite"
 )
 
 // TestWPSiteTypes checks the type Extract decides for every HTML page of

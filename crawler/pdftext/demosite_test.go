@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"missionsearch/crawler/pdftext"
-	"missionsearch/internal/demosite"
+	"github.com/missionsearch/missionsearch/crawler/pdftext"
+	"github.com/missionsearch/missionsearch/internal/demosite"
 )
 
 // TestExtractDemoSiteReports extracts the demo site's PDF reports as

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // The kinds of failure of Extract and Available. Every error they return

@@ -16,8 +16,8 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
-	"missionsearch"
-	"missionsearch/crawler/pdftext"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/crawler/pdftext"
 )
 
 // needPoppler skips the test when pdftotext or pdfinfo is missing, except

@@ -24,7 +24,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 // Host is the site the generated URLs belong to.

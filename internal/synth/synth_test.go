@@ -6,7 +6,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"missionsearch"
+	"github.com/missionsearch/missionsearch"
 )
 
 func TestPageDeterministic(t *testing.T) {

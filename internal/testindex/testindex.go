@@ -12,9 +12,9 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
-	"missionsearch"
-	"missionsearch/index"
-	"missionsearch/search"
+	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/index"
+	"github.com/missionsearch/missionsearch/search"
 )
 
 // New builds an on-disk index of pages in a temporary directory of tb and
