@@ -10,13 +10,14 @@ import (
 	"fmt"
 	"log/slog"
 	"mime"
-	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/mux"
 
@@ -34,6 +35,7 @@ func (s *Server) middleware(h http.Handler) http.Handler {
 	h = securityHeaders(h)
 	h = s.recoverPanics(h)
 	h = s.observe(h)
+	h = s.forwarded(h)
 	return h
 }
 
@@ -241,48 +243,62 @@ func (s *Server) cors(next http.Handler) http.Handler {
 }
 
 // rateLimit refuses requests beyond the per-client rate with 429 and a
-// Retry-After header. Health, readiness and metrics are never limited, so
-// that probes and scrapers keep working during a flood.
+// Retry-After header: a JSON error for the API, the search page with the
+// message for a page. Suggestions have their own, larger budget (sent
+// while typing); static assets, health, readiness and metrics are never
+// limited, so that pages render and probes and scrapers keep working
+// during a flood.
 func (s *Server) rateLimit(next http.Handler) http.Handler {
 	if s.limiter == nil {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lim := s.limiter
 		if rt := mux.CurrentRoute(r); rt != nil {
 			switch rt.GetName() {
-			case routeHealth, routeReady, routeMetrics:
+			case routeHealth, routeReady, routeMetrics, routeStatic:
 				next.ServeHTTP(w, r)
 				return
+			case routeSuggest:
+				lim = s.suggests
 			}
 		}
-		if wait, ok := s.limiter.allow(clientKey(r), time.Now()); !ok {
+		if wait, ok := lim.allow(clientKey(r), time.Now()); !ok {
 			secs := max(1, int((wait+time.Second-1)/time.Second))
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			s.metrics.rateLimited.Inc()
-			s.writeError(w, r, missionsearch.Errorf(missionsearch.ETOOMANY,
-				"Too many requests. Please wait %d s and try again.", secs))
+			err := missionsearch.Errorf(missionsearch.ETOOMANY,
+				"Trop de requêtes. Veuillez patienter %d s et réessayer.", secs)
+			if rt := mux.CurrentRoute(r); rt != nil && (rt.GetName() == routeHome || rt.GetName() == routeSearchPage) {
+				q, _ := url.ParseQuery(r.URL.RawQuery)
+				keep := url.Values{}
+				if x := q.Get("q"); utf8.ValidString(x) {
+					keep.Set("q", x)
+				}
+				s.renderPageError(w, r, keep, err)
+				return
+			}
+			s.writeError(w, r, err)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-// clientKey identifies the client of r for the rate limit: its IP address,
-// or its /64 network for IPv6, where one client often has a whole /64.
-// X-Forwarded-For is not trusted: anyone can set it.
+// clientKey identifies the visitor of r for the rate limit: its IP
+// address, or its /64 network for IPv6, where one client often has a whole
+// /64. The address is the forwarded one only from a trusted proxy
+// (visitorOf).
 func clientKey(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
+	a := visitorOf(r).addr
+	if !a.IsValid() {
+		return r.RemoteAddr
 	}
-	ip := net.ParseIP(host)
-	if ip == nil {
-		return host
+	if a.Is4() {
+		return a.String()
 	}
-	if ip.To4() != nil {
-		return ip.To4().String()
-	}
-	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	p, _ := a.Prefix(64)
+	return p.String()
 }
 
 // cacheable buffers the GET and HEAD responses of next. A 200 gets a weak

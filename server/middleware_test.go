@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -154,11 +155,11 @@ func TestRateLimit(t *testing.T) {
 		return rec
 	}
 	for i := range 3 {
-		if rec := from("192.0.2.1", "/api/suggest?q=mig"); rec.Code != 200 {
+		if rec := from("192.0.2.1", "/api/search?q=mig"); rec.Code != 200 {
 			t.Fatalf("request %d within the burst = %d", i+1, rec.Code)
 		}
 	}
-	rec := from("192.0.2.1", "/api/suggest?q=mig")
+	rec := from("192.0.2.1", "/api/search?q=mig")
 	if rec.Code != http.StatusTooManyRequests {
 		t.Fatalf("request beyond the burst = %d", rec.Code)
 	}
@@ -170,31 +171,93 @@ func TestRateLimit(t *testing.T) {
 	if e.Error.Code != missionsearch.ETOOMANY {
 		t.Errorf("429 body %s", rec.Body)
 	}
-	if rec := from("192.0.2.1", "/search?q=x"); rec.Code != http.StatusTooManyRequests {
-		t.Errorf("page beyond the limit = %d", rec.Code)
+	// A limited page is the page, with the message and Retry-After.
+	rec = from("192.0.2.1", "/search?q=x")
+	if rec.Code != http.StatusTooManyRequests || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") ||
+		!strings.Contains(rec.Body.String(), "Trop de requêtes") || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("page beyond the limit = %d %s %q", rec.Code, rec.Header().Get("Content-Type"), rec.Header().Get("Retry-After"))
 	}
-	// Probes and other clients are not limited.
-	for _, p := range []string{"/healthz", "/readyz", "/metrics"} {
-		if rec := from("192.0.2.1", p); rec.Code != 200 {
-			t.Errorf("GET %s of a limited client = %d", p, rec.Code)
+	// Probes, static assets, suggestions (their own budget) and other
+	// clients are not limited by it.
+	for _, p := range []string{"/healthz", "/readyz", "/metrics", "/static/style.css", "/static/app.js"} {
+		for range 5 {
+			if rec := from("192.0.2.1", p); rec.Code != 200 {
+				t.Errorf("GET %s of a limited client = %d", p, rec.Code)
+			}
 		}
 	}
-	if rec := from("192.0.2.2", "/api/suggest?q=mig"); rec.Code != 200 {
+	for i := range 10 {
+		if rec := from("192.0.2.1", "/api/suggest?q=mig"); rec.Code != 200 {
+			t.Errorf("suggestion %d of a limited client = %d, want its own budget of 10", i+1, rec.Code)
+		}
+	}
+	if rec := from("192.0.2.1", "/api/suggest?q=mig"); rec.Code != http.StatusTooManyRequests {
+		t.Errorf("suggestion beyond its own budget = %d", rec.Code)
+	}
+	if rec := from("192.0.2.2", "/api/search?q=mig"); rec.Code != 200 {
 		t.Errorf("another client = %d", rec.Code)
 	}
 	// IPv6 clients are limited by /64.
 	for i := range 3 {
 		from("2001:db8::"+strconv.Itoa(i+1), "/healthz")
-		from("2001:db8::"+strconv.Itoa(i+1), "/api/suggest?q=a")
+		from("2001:db8::"+strconv.Itoa(i+1), "/api/search?q=a")
 	}
-	if rec := from("2001:db8::ffff", "/api/suggest?q=a"); rec.Code != http.StatusTooManyRequests {
+	if rec := from("2001:db8::ffff", "/api/search?q=a"); rec.Code != http.StatusTooManyRequests {
 		t.Errorf("fourth request from one /64 = %d", rec.Code)
 	}
-	if rec := from("2001:db8:0:1::1", "/api/suggest?q=a"); rec.Code != 200 {
+	if rec := from("2001:db8:0:1::1", "/api/search?q=a"); rec.Code != 200 {
 		t.Errorf("another /64 = %d", rec.Code)
 	}
-	if !strings.Contains(f.get(t, "/metrics").body, "missionsearch_http_rate_limited_total 3") {
+	if !strings.Contains(f.get(t, "/metrics").body, "missionsearch_http_rate_limited_total 4") {
 		t.Errorf("rate-limited requests not counted")
+	}
+}
+
+// TestTrustedProxies checks that the client address comes from the
+// forwarded headers of trusted proxies only: visitors behind the proxy are
+// limited apart, a spoofed header from an untrusted peer changes nothing,
+// and a chain of proxies gives the rightmost untrusted address.
+func TestTrustedProxies(t *testing.T) {
+	f := newFixture(t, Config{RateLimit: 1, RateBurst: 2, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("::1/128")}})
+	from := func(peer string, headers ...string) int {
+		req := httptest.NewRequest(http.MethodGet, "/api/search?q=mig", nil)
+		req.RemoteAddr = peer
+		for _, h := range headers {
+			k, v, _ := strings.Cut(h, ": ")
+			req.Header.Add(k, v)
+		}
+		rec := httptest.NewRecorder()
+		f.srv.Handler().ServeHTTP(rec, req)
+		return rec.Code
+	}
+	// Two visitors behind the proxy: two buckets.
+	for _, visitor := range []string{"203.0.113.1", "203.0.113.2"} {
+		for i := range 2 {
+			if c := from("10.0.0.5:80", "X-Forwarded-For: "+visitor); c != 200 {
+				t.Errorf("visitor %s request %d through the proxy = %d", visitor, i+1, c)
+			}
+		}
+		if c := from("10.0.0.5:80", "X-Forwarded-For: "+visitor); c != http.StatusTooManyRequests {
+			t.Errorf("visitor %s beyond its burst = %d", visitor, c)
+		}
+	}
+	// RFC 7239 Forwarded, through two trusted proxies, IPv6 peer.
+	if c := from("[::1]:80", `Forwarded: for="[2001:db8::7]:4711", for=10.1.2.3`); c != 200 {
+		t.Errorf("Forwarded visitor = %d", c)
+	}
+	// A spoofed header from an untrusted peer: the peer is the client.
+	for i := range 2 {
+		if c := from("198.51.100.9:5000", "X-Forwarded-For: 203.0.113."+strconv.Itoa(50+i)); c != 200 {
+			t.Errorf("untrusted peer request %d = %d", i+1, c)
+		}
+	}
+	if c := from("198.51.100.9:5000", "X-Forwarded-For: 203.0.113.99"); c != http.StatusTooManyRequests {
+		t.Errorf("an untrusted peer escaped its limit with a spoofed header: %d", c)
+	}
+	// A spoofed leftmost address does not pick the bucket: the rightmost
+	// untrusted one (what the proxy saw) does.
+	if c := from("10.0.0.5:80", "X-Forwarded-For: 192.0.2.200, 203.0.113.1"); c != http.StatusTooManyRequests {
+		t.Errorf("spoofed chain = %d, want the limited visitor 203.0.113.1", c)
 	}
 }
 

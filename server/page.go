@@ -21,6 +21,10 @@ const staffSize = 50
 
 // view is what the page template shows.
 type view struct {
+	// Base is the base path ("" or "/recherche"): every link of the page
+	// starts with it. Brand is the site's branding.
+	Base          string
+	Brand         Branding
 	Query         string
 	Staff         bool
 	ErrorTitle    string
@@ -177,7 +181,7 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 	}
 	if res.DidYouMean != "" {
 		vw.DidYouMean = res.DidYouMean
-		vw.DidYouMeanURL = link("/search", v, func(u url.Values) { u.Set("q", res.DidYouMean) })
+		vw.DidYouMeanURL = s.link("/search", v, func(u url.Values) { u.Set("q", res.DidYouMean) })
 	}
 	page, size := max(req.Page, 1), req.Size
 	if size == 0 {
@@ -189,7 +193,8 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 			Date: h.Published, Snippet: template.HTML(h.Snippet), Type: h.Type, CitedBy: h.CitedBy,
 			Translations: h.Translations}
 		for _, t := range h.Tags {
-			hv.Tags = append(hv.Tags, tagLabel{Text: t, LangAttr: scriptLang(t)})
+			l := s.tagLabel(t)
+			hv.Tags = append(hv.Tags, tagLabel{Text: l, LangAttr: scriptLang(l)})
 		}
 		if hv.Date.IsZero() {
 			hv.Date = h.Updated
@@ -211,11 +216,13 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 			label := val.Value
 			switch f.name {
 			case search.FacetSection:
-				label = ui.SectionLabel(val.Value)
+				label = s.sectionLabel(val.Value)
 			case search.FacetLang:
 				label = ui.LangLabel(val.Value)
 			case search.FacetType:
 				label = ui.TypeLabel(val.Value)
+			case search.FacetTag:
+				label = s.tagLabel(val.Value)
 			}
 			o := facetOpt{ID: fmt.Sprintf("f-%s-%d", f.name, i), Value: val.Value,
 				Label: label, Count: val.Count, Selected: val.Selected}
@@ -224,15 +231,15 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 		}
 		vw.Facets = append(vw.Facets, fv)
 	}
-	vw.Chips = chips(v)
-	vw.ClearURL = link("/search", v, func(u url.Values) {
+	vw.Chips = s.chips(v)
+	vw.ClearURL = s.link("/search", v, func(u url.Values) {
 		for _, k := range []string{"section", "year", "lang", "tag", "type", "from", "to"} {
 			u.Del(k)
 		}
 	})
-	vw.Pages = paginate(v, page, size, res.Total)
+	vw.Pages = s.paginate(v, page, size, res.Total)
 	export := func(format string, extra ...string) string {
-		return link("/export", v, func(u url.Values) {
+		return s.link("/export", v, func(u url.Values) {
 			u.Del("page")
 			u.Del("size")
 			u.Del("view")
@@ -247,12 +254,12 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 	}
 	vw.ExportCSV, vw.ExportJSONL = export("csv"), export("jsonl")
 	vw.ExportExcel = export("csv", "excel", "1", "headers", "fr")
-	vw.ListURL = link("/search", v, func(u url.Values) { u.Set("view", "liste"); u.Del("size") })
-	vw.ResultsURL = link("/search", v, func(u url.Values) { u.Del("view"); u.Del("size") })
+	vw.ListURL = s.link("/search", v, func(u url.Values) { u.Set("view", "liste"); u.Del("size") })
+	vw.ResultsURL = s.link("/search", v, func(u url.Values) { u.Del("view"); u.Del("size") })
 }
 
 // chips lists the active filters of v, each with the link that removes it.
-func chips(v url.Values) []chip {
+func (s *Server) chips(v url.Values) []chip {
 	var cs []chip
 	kinds := []struct{ param, kind string }{{"section", "Rubrique"}, {"tag", "Thème"}, {"year", "Année"}, {"lang", "Langue"}, {"type", "Type"}}
 	for _, k := range kinds {
@@ -263,13 +270,13 @@ func chips(v url.Values) []chip {
 			label := val
 			switch k.param {
 			case "section":
-				label = ui.SectionLabel(val)
+				label = s.sectionLabel(val)
 			case "lang":
 				label = ui.LangLabel(val)
 			case "type":
 				label = ui.TypeLabel(val)
 			}
-			cs = append(cs, chip{Kind: k.kind, Label: label, LangAttr: scriptLang(label), URL: link("/search", v, func(u url.Values) {
+			cs = append(cs, chip{Kind: k.kind, Label: label, LangAttr: scriptLang(label), URL: s.link("/search", v, func(u url.Values) {
 				var keep []string
 				for _, x := range u[k.param] {
 					if x != val {
@@ -289,7 +296,7 @@ func chips(v url.Values) []chip {
 		if t, err := time.Parse(time.DateOnly, val); err == nil {
 			label = ui.FormatDate(t)
 		}
-		cs = append(cs, chip{Kind: d.kind, Label: label, URL: link("/search", v, func(u url.Values) { u.Del(d.param) })})
+		cs = append(cs, chip{Kind: d.kind, Label: label, URL: s.link("/search", v, func(u url.Values) { u.Del(d.param) })})
 	}
 	return cs
 }
@@ -307,13 +314,13 @@ func scriptLang(s string) string {
 }
 
 // paginate returns the page links around page, or nil for a single page.
-func paginate(v url.Values, page, size int, total uint64) *pagination {
+func (s *Server) paginate(v url.Values, page, size int, total uint64) *pagination {
 	last := int(min((total+uint64(size)-1)/uint64(size), uint64(search.MaxWindow/size)))
 	if last <= 1 {
 		return nil
 	}
 	at := func(n int) string {
-		return link("/search", v, func(u url.Values) {
+		return s.link("/search", v, func(u url.Values) {
 			if n == 1 {
 				u.Del("page")
 			} else {
@@ -344,7 +351,8 @@ func paginate(v url.Values, page, size int, total uint64) *pagination {
 
 // link returns path with the query v changed by edit, without the page
 // cursor and with the page number dropped unless edit sets it.
-func link(path string, v url.Values, edit func(url.Values)) string {
+func (s *Server) link(path string, v url.Values, edit func(url.Values)) string {
+	path = s.path(path)
 	u := url.Values{}
 	for k, vs := range v {
 		if k == "after" || k == "page" {
@@ -383,7 +391,8 @@ func (s *Server) renderPageError(w http.ResponseWriter, r *http.Request, v url.V
 	vw := &view{Query: v.Get("q"), From: v.Get("from"), To: v.Get("to"), Sort: v.Get("sort"),
 		Staff: v.Get("view") == "liste", ErrorTitle: title, Error: msg}
 	if code == missionsearch.ETOOMANY {
-		vw.Error = "Trop de requêtes. Veuillez patienter quelques secondes."
+		vw.ErrorTitle = "Trop de requêtes"
+		vw.Error = msg
 	}
 	s.render(w, r, statusOf(code), vw)
 }
@@ -395,6 +404,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 
 // render executes the page template into a buffer, then answers with it.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, vw *view) {
+	vw.Base, vw.Brand = s.base, s.cfg.Branding
 	var buf bytes.Buffer
 	if err := s.tmpl.ExecuteTemplate(&buf, "page", vw); err != nil {
 		s.logger(r).ErrorContext(r.Context(), "render page", "err", err)

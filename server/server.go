@@ -8,6 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
+	"regexp"
 	"sync"
 	"time"
 
@@ -54,6 +57,29 @@ type Config struct {
 	// RateBurst is the bucket size of the rate limit; 0 means
 	// max(1, 2×RateLimit).
 	RateBurst int
+	// SuggestRateLimit is the rate of the suggestions of one client (sent
+	// while typing), counted apart from the other requests, with bursts of
+	// twice as many; 0 means 5×RateLimit. Static assets, /healthz, /readyz
+	// and /metrics are never limited.
+	SuggestRateLimit float64
+	// TrustedProxies are the networks of the reverse proxies in front of
+	// the server: from them, and only from them, the client's address,
+	// scheme and host are read from Forwarded or X-Forwarded-For/-Proto/
+	// -Host. Empty: the peer address is the client.
+	TrustedProxies []netip.Prefix
+	// PublicURL is the address under which visitors reach the search
+	// ("https://www.example.org/recherche/"), for absolute links (the
+	// OpenSearch document); its path is the base path unless BasePath is
+	// set. nil: the scheme and host of each request (forwarded by a
+	// trusted proxy) and BasePath.
+	PublicURL *url.URL
+	// BasePath is the path under which the site's proxy serves the search
+	// ("/recherche/"): every link, asset, form and API URL the server
+	// writes starts with it, and requests are accepted with or without it
+	// (a proxy may strip it). "" or "/": the root.
+	BasePath string
+	// Branding dresses the page in the site's clothes.
+	Branding Branding
 	// MaxClients bounds the number of per-client limiters kept in memory;
 	// the least recently seen client is forgotten first. 0 means 10000.
 	MaxClients int
@@ -100,6 +126,9 @@ func (c Config) withDefaults() Config {
 	if c.RateBurst <= 0 {
 		c.RateBurst = max(1, int(2*c.RateLimit))
 	}
+	if c.SuggestRateLimit <= 0 {
+		c.SuggestRateLimit = 5 * c.RateLimit
+	}
 	if c.MaxClients <= 0 {
 		c.MaxClients = 10000
 	}
@@ -133,6 +162,48 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// Branding is how the search page looks like the site it searches. Every
+// field is optional.
+type Branding struct {
+	// SiteName names the site ("AIM Maroc") in the page's title, header
+	// and OpenSearch document; "" says "le site de la mission".
+	SiteName string
+	// SiteURL is the link back to the site, from the header.
+	SiteURL string
+	// LogoURL is the site's logo, shown in the header (an absolute URL or
+	// a path of the site).
+	LogoURL string
+	// PrimaryColor and AccentColor are CSS colours (#rrggbb) of the
+	// header and links, and of the highlights.
+	PrimaryColor, AccentColor string
+	// Footer is a line of plain text at the bottom of the page.
+	Footer string
+	// SectionLabels name the site's sections ("actualites" →
+	// "Actualités"), over the built-in labels; TagLabels likewise for
+	// tags.
+	SectionLabels, TagLabels map[string]string
+}
+
+// cssColor is a colour Branding accepts.
+var cssColor = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
+
+// sectionLabel is the label of a section: the site's own, else the
+// built-in one.
+func (s *Server) sectionLabel(sec string) string {
+	if l, ok := s.cfg.Branding.SectionLabels[sec]; ok && l != "" {
+		return l
+	}
+	return ui.SectionLabel(sec)
+}
+
+// tagLabel is the label of a tag: the site's own, else the tag itself.
+func (s *Server) tagLabel(tag string) string {
+	if l, ok := s.cfg.Branding.TagLabels[tag]; ok && l != "" {
+		return l
+	}
+	return tag
+}
+
 // Server is the missionsearch HTTP server. Its handler is safe for
 // concurrent use. Open starts listening, Close shuts it down gracefully.
 type Server struct {
@@ -147,6 +218,9 @@ type Server struct {
 	corsOrigins map[string]bool
 	corsAny     bool
 	exports     chan struct{} // a slot per running export (Config.MaxExports)
+	suggests    *limiter      // the suggestions' own rate limit; nil when unlimited
+	base        string        // the base path, "" or "/recherche" (no trailing slash)
+	public      *url.URL      // Config.PublicURL, nil when unset
 
 	// done is cancelled by Close: it ends admin reindexes, which outlive
 	// their client's connection.
@@ -163,15 +237,39 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Searcher == nil {
 		return nil, errors.New("server: Config.Searcher is nil")
 	}
-	if cfg.RateLimit < 0 {
-		return nil, fmt.Errorf("server: negative RateLimit %g", cfg.RateLimit)
+	if cfg.RateLimit < 0 || cfg.SuggestRateLimit < 0 {
+		return nil, fmt.Errorf("server: negative rate limit %g, %g", cfg.RateLimit, cfg.SuggestRateLimit)
+	}
+	base, ok := basePath(cfg.BasePath)
+	if !ok {
+		return nil, fmt.Errorf("server: base path %q is not a plain URL path such as /recherche/", cfg.BasePath)
+	}
+	if u := cfg.PublicURL; u != nil {
+		if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return nil, fmt.Errorf("server: public URL %q is not an absolute http(s) URL without query", u)
+		}
+		if cfg.BasePath == "" {
+			if base, ok = basePath(u.Path); !ok {
+				return nil, fmt.Errorf("server: the path of public URL %q is not a plain URL path", u)
+			}
+		}
+	}
+	for _, c := range []string{cfg.Branding.PrimaryColor, cfg.Branding.AccentColor} {
+		if c != "" && !cssColor.MatchString(c) {
+			return nil, fmt.Errorf("server: colour %q is not #rgb or #rrggbb", c)
+		}
 	}
 	cfg = cfg.withDefaults()
 	tmpl, err := ui.Templates()
 	if err != nil {
 		return nil, fmt.Errorf("server: parse templates: %w", err)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, tmpl: tmpl, corsOrigins: map[string]bool{}, exports: make(chan struct{}, cfg.MaxExports)}
+	s := &Server{cfg: cfg, log: cfg.Logger, tmpl: tmpl, corsOrigins: map[string]bool{}, exports: make(chan struct{}, cfg.MaxExports),
+		base: base, public: cfg.PublicURL}
+	s.tmpl.Funcs(template.FuncMap{
+		"asset":   func(name string) string { return s.base + ui.AssetURL(name) },
+		"section": s.sectionLabel,
+	})
 	s.done, s.cancel = context.WithCancel(context.Background())
 	for _, o := range cfg.CORSOrigins {
 		if o == "*" {
@@ -201,6 +299,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.RateLimit > 0 {
 		s.limiter = newLimiter(cfg.RateLimit, cfg.RateBurst, cfg.MaxClients)
+		s.suggests = newLimiter(cfg.SuggestRateLimit, max(1, int(2*cfg.SuggestRateLimit)), cfg.MaxClients)
 	}
 	s.router = s.routes()
 	s.handler = s.middleware(s.router)

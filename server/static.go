@@ -42,15 +42,19 @@ func (s *Server) handleOpenSearch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	base := "http://" + r.Host
-	if r.TLS != nil {
-		base = "https://" + r.Host
+	base := s.publicBase(r)
+	name, desc := "Mission", "Rechercher sur le site de la mission"
+	if n := s.cfg.Branding.SiteName; n != "" {
+		name, desc = missionsearch.TruncateRunes(n, 16), "Rechercher sur "+n
 	}
 	var b bytes.Buffer
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	b.WriteString(`<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/" xmlns:moz="http://www.mozilla.org/2006/browser/search/">` + "\n")
-	b.WriteString("  <ShortName>Mission</ShortName>\n")
-	b.WriteString("  <Description>Rechercher sur le site de la mission</Description>\n")
+	b.WriteString("  <ShortName>")
+	xmlEscape(&b, name)
+	b.WriteString("</ShortName>\n  <Description>")
+	xmlEscape(&b, desc)
+	b.WriteString("</Description>\n")
 	b.WriteString("  <InputEncoding>UTF-8</InputEncoding>\n")
 	b.WriteString("  <Language>fr</Language>\n")
 	b.WriteString(`  <Url type="text/html" method="get" template="`)
