@@ -47,13 +47,16 @@ func TestBasePathAndBranding(t *testing.T) {
 	}
 	for _, want := range []string{
 		"<title>migration – Recherche sur AIM Maroc</title>", `<img class="logo" src="https://www.example.org/logo.svg"`,
-		`<a class="back" href="https://www.example.org/fr">Retour au site</a>`, "--brand: #123456;", "--accent: #abc;",
+		`<a class="back" href="https://www.example.org/fr">Retour au site</a>`, `/recherche/static/brand.css?v=`,
 		"© AIM Maroc", `<span class="hit-section">Nouvelles</span>`, `Migrations <span class="n">`,
 		`data-suggest="/recherche/api/suggest"`, `action="/recherche/search"`,
 	} {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("page lacks %s", want)
 		}
+	}
+	if css := f.get(t, "/recherche/static/brand.css"); css.status != 200 || !strings.Contains(css.body, "--brand: #123456;") || !strings.Contains(css.body, "--accent: #abc;") {
+		t.Errorf("brand.css: %d %q", css.status, css.body)
 	}
 	if r := f.get(t, "/search?q=migration"); r.status != 200 || !strings.Contains(r.body, `action="/recherche/search"`) {
 		t.Errorf("a request whose prefix the proxy stripped: %d", r.status)

@@ -221,6 +221,7 @@ type Server struct {
 	suggests    *limiter      // the suggestions' own rate limit; nil when unlimited
 	base        string        // the base path, "" or "/recherche" (no trailing slash)
 	public      *url.URL      // Config.PublicURL, nil when unset
+	brandCSS    *ui.Asset     // the stylesheet of the branding's colours, nil when none
 
 	// done is cancelled by Close: it ends admin reindexes, which outlive
 	// their client's connection.
@@ -265,10 +266,16 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: parse templates: %w", err)
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, tmpl: tmpl, corsOrigins: map[string]bool{}, exports: make(chan struct{}, cfg.MaxExports),
-		base: base, public: cfg.PublicURL}
+		base: base, public: cfg.PublicURL, brandCSS: newBrandCSS(cfg.Branding)}
 	s.tmpl.Funcs(template.FuncMap{
 		"asset":   func(name string) string { return s.base + ui.AssetURL(name) },
 		"section": s.sectionLabel,
+		"brandcss": func() string {
+			if s.brandCSS == nil {
+				return ""
+			}
+			return s.base + "/static/" + brandCSSName + "?v=" + s.brandCSS.Hash
+		},
 	})
 	s.done, s.cancel = context.WithCancel(context.Background())
 	for _, o := range cfg.CORSOrigins {

@@ -2,7 +2,10 @@ package server
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -10,6 +13,30 @@ import (
 	"github.com/missionsearch/missionsearch"
 	"github.com/missionsearch/missionsearch/server/ui"
 )
+
+// brandCSSName is the stylesheet of the site's colours (Branding), served
+// beside the embedded assets: the page's Content-Security-Policy allows no
+// inline style.
+const brandCSSName = "brand.css"
+
+// newBrandCSS returns the stylesheet of b's colours, nil when it sets none.
+// The colours are checked by New (#rgb or #rrggbb).
+func newBrandCSS(b Branding) *ui.Asset {
+	if b.PrimaryColor == "" && b.AccentColor == "" {
+		return nil
+	}
+	var css strings.Builder
+	css.WriteString(":root {")
+	if b.PrimaryColor != "" {
+		css.WriteString(" --brand: " + b.PrimaryColor + ";")
+	}
+	if b.AccentColor != "" {
+		css.WriteString(" --accent: " + b.AccentColor + ";")
+	}
+	css.WriteString(" }\n")
+	sum := sha256.Sum256([]byte(css.String()))
+	return &ui.Asset{Name: brandCSSName, ContentType: "text/css; charset=utf-8", Data: []byte(css.String()), Hash: hex.EncodeToString(sum[:8])}
+}
 
 // startTime is the Last-Modified of the embedded assets: they change only
 // with the binary.
@@ -19,7 +46,11 @@ var startTime = time.Now().UTC().Truncate(time.Second)
 // hash). A URL carrying the current version (?v=HASH, as the page links
 // them) is cached for a year as immutable; other requests for an hour.
 func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
-	a := ui.LookupAsset(mux.Vars(r)["file"])
+	name := mux.Vars(r)["file"]
+	a := ui.LookupAsset(name)
+	if name == brandCSSName && s.brandCSS != nil {
+		a = s.brandCSS
+	}
 	if a == nil {
 		s.writeError(w, r, missionsearch.Errorf(missionsearch.ENOTFOUND, "No such file."))
 		return

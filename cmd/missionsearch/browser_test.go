@@ -83,7 +83,12 @@ func startBrowser(t *testing.T) *browser {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.close)
+	return startBrowserAt(t, chromium, srv.url)
+}
 
+// startBrowserAt starts Chromium for a search served at base.
+func startBrowserAt(t *testing.T, chromium, base string) *browser {
+	t.Helper()
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromium),
 		chromedp.Headless,
@@ -104,7 +109,7 @@ func startBrowser(t *testing.T) *browser {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start Chromium %s: %v", chromium, err)
 	}
-	return &browser{base: srv.url, ctx: ctx}
+	return &browser{base: base, ctx: ctx}
 }
 
 // tab opens a new tab for the scenario t, with a one-minute deadline, and

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"maps"
 	"path/filepath"
@@ -57,8 +58,26 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
-		return usageError{"at least one start URL is required"}
+	seeds := fs.Args()
+	if len(seeds) == 0 && env.Config != nil {
+		// The sites of the configuration file.
+		var siteDelay time.Duration
+		for _, site := range env.Config.file.Sites {
+			seeds = append(seeds, site.StartURLs...)
+			include = append(include, site.Include...)
+			exclude = append(exclude, site.Exclude...)
+			if d, err := time.ParseDuration(site.Delay); err == nil && d > siteDelay {
+				siteDelay = d
+			}
+		}
+		delaySet := false
+		fs.Visit(func(f *flag.Flag) { delaySet = delaySet || f.Name == "delay" })
+		if !delaySet && siteDelay > 0 {
+			*delay = siteDelay
+		}
+	}
+	if len(seeds) == 0 {
+		return usageError{"at least one start URL is required (or sites in the configuration file)"}
 	}
 	if *maxLoss < 0 || *maxLoss > 1 {
 		return usageError{"--max-loss must be between 0 and 1"}
@@ -81,7 +100,7 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 		MaxDocumentBytes: int64(*maxPDFMB) << 20,
 		UserAgent:        *userAgent,
 		Extract:          extract.Options{Limits: extract.Limits{Title: *maxTitle, Body: *maxBodyKB << 10}},
-		Seeds:            fs.Args(),
+		Seeds:            seeds,
 		AllowedHosts:     hosts,
 		MaxPages:         *maxPages,
 		MaxDepth:         *maxDepth,

@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -49,6 +50,7 @@ type command struct {
 
 var commands = []command{
 	{"crawl", "crawl a site into the store, then update the index", runCrawl},
+	{"config", "check a configuration file (config check FILE)", runConfig},
 	{"reindex", "rebuild the index from the store and switch it live", runReindex},
 	{"links", "list the dead links of the site and the pages carrying them (--broken)", runLinks},
 	{"version", "print the version of the binary", runVersion},
@@ -72,12 +74,27 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
 	Logger         *slog.Logger
+	// Config is the configuration file (--config, MISSIONSEARCH_CONFIG),
+	// nil when none.
+	Config *loadedConfig
 }
 
 // Run runs the command line args (without the program name) and returns the
 // process exit code: 0 ok, 1 failure, 2 usage error.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	env := &Env{Stdout: stdout, Stderr: stderr, Getenv: getenv}
+	args, cfgPath, err := configFlag(args, getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "missionsearch: %v\n", err)
+		return 2
+	}
+	if cfgPath != "" && !(len(args) > 0 && args[0] == "config") {
+		if env.Config, err = loadConfig(cfgPath); err != nil {
+			fmt.Fprintf(stderr, "missionsearch: %v\n", err)
+			return 2
+		}
+		getenv = env.Config.getenv(getenv)
+	}
 	args, logger, err := loggingFlags(args, getenv, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "missionsearch: %v\n", err)
@@ -200,6 +217,7 @@ func printUsage(w io.Writer) {
 func newFlagSet(env *Env, name, argsUsage, summary string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
+	flagEnvs.Store(fs, env)
 	fs.Usage = func() {
 		fmt.Fprintf(env.Stderr, "Usage: missionsearch %s [flags] %s\n\n%s\n\nFlags:\n", name, argsUsage, summary)
 		fs.PrintDefaults()
@@ -238,8 +256,18 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		args = left[1:]
 	}
 	// fs.Args() must return the arguments: parse them as such.
-	return fs.Parse(append([]string{"--"}, rest...))
+	if err := fs.Parse(append([]string{"--"}, rest...)); err != nil {
+		return err
+	}
+	if env, ok := flagEnvs.LoadAndDelete(fs); ok {
+		return applySettings(env.(*Env), fs)
+	}
+	return nil
 }
+
+// flagEnvs maps each flag set of newFlagSet to its command's environment,
+// for parseFlags to apply the environment and the configuration file.
+var flagEnvs sync.Map
 
 // envOr returns the environment variable key, or def when it is unset.
 func envOr(env *Env, key, def string) string {

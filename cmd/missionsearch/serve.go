@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,7 +30,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	addr := fs.String("addr", envOr(env, "MISSIONSEARCH_ADDR", "127.0.0.1:8080"), "address to listen on (env MISSIONSEARCH_ADDR)")
 	readOnly := fs.Bool("read-only", false, "read replica: serve the builds of an existing DATA/indexes (a copy, no store.db needed), write nothing, no admin reindex")
 	cors := fs.String("cors", envOr(env, "MISSIONSEARCH_CORS", ""), "comma-separated origins allowed to call the API from browsers (env MISSIONSEARCH_CORS)")
-	rateLimit := fs.Float64("rate-limit", 20, "requests per second allowed per client IP (0 = unlimited)")
+	rateLimit := fs.Float64("rate-limit", 20, "requests per second allowed per client IP (0 = unlimited; env MISSIONSEARCH_RATE_LIMIT)")
+	rateBurst := fs.Int("rate-burst", 0, "burst of the rate limit (0 = twice --rate-limit)")
+	suggestRate := fs.Float64("suggest-rate-limit", 0, "suggestions per second allowed per client, apart from --rate-limit (0 = 5 × --rate-limit)")
+	basePath := fs.String("base-path", "", "path under which the site's proxy serves the search, e.g. /recherche/ (env MISSIONSEARCH_BASE_PATH)")
+	publicURL := fs.String("public-url", "", "address visitors use, e.g. https://www.example.org/recherche/, for absolute links (env MISSIONSEARCH_PUBLIC_URL)")
+	proxies := fs.String("trusted-proxies", "", "comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For/Forwarded headers are trusted, e.g. 127.0.0.1,10.0.0.0/8 (env MISSIONSEARCH_TRUSTED_PROXIES)")
 	cacheMB := fs.Int("cache-mb", search.DefaultCacheBytes>>20, "memory of the search result cache, in MiB (0 = no result cache)")
 	var lim serveLimits
 	fs.DurationVar(&lim.timeout, "timeout", 5*time.Second, "longest search, suggestion or page")
@@ -46,10 +53,38 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return usageError{"--timeout, --export-timeout, --export-stall and --max-exports must be positive (--write-timeout may be 0)"}
 	}
 	token := env.Getenv("MISSIONSEARCH_ADMIN_TOKEN")
-	srv, err := startServer(ctx, env, serveConfig{
+	if token == "" && env.Config != nil {
+		token = env.Config.file.AdminToken
+	}
+	sc := serveConfig{
 		data: *data, addr: *addr, readOnly: *readOnly, adminToken: token,
-		cors: splitList(*cors), rateLimit: *rateLimit, cacheMB: *cacheMB, limits: lim,
-	})
+		cors: splitList(*cors), rateLimit: *rateLimit, rateBurst: *rateBurst, suggestRate: *suggestRate,
+		cacheMB: *cacheMB, limits: lim, basePath: *basePath,
+	}
+	if *rateLimit < 0 || *rateBurst < 0 || *suggestRate < 0 {
+		return usageError{"--rate-limit, --rate-burst and --suggest-rate-limit must be 0 or more"}
+	}
+	for _, p := range splitList(*proxies) {
+		pfx, err := parsePrefix(p)
+		if err != nil {
+			return usageError{fmt.Sprintf("--trusted-proxies: %q is not an address or a network (CIDR)", p)}
+		}
+		sc.trustedProxies = append(sc.trustedProxies, pfx)
+	}
+	if *publicURL != "" {
+		u, err := url.Parse(*publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usageError{fmt.Sprintf("--public-url %q: want an absolute http(s) URL", *publicURL)}
+		}
+		sc.publicURL = u
+	}
+	if env.Config != nil {
+		b := env.Config.file.Branding
+		sc.branding = server.Branding{SiteName: b.SiteName, SiteURL: b.SiteURL, LogoURL: b.LogoURL,
+			PrimaryColor: b.PrimaryColor, AccentColor: b.AccentColor, Footer: b.Footer,
+			SectionLabels: b.SectionLabels, TagLabels: b.TagLabels}
+	}
+	srv, err := startServer(ctx, env, sc)
 	if err != nil {
 		return err
 	}
@@ -60,14 +95,19 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 }
 
 type serveConfig struct {
-	data       string
-	addr       string
-	readOnly   bool
-	adminToken string
-	cors       []string
-	rateLimit  float64
-	cacheMB    int
-	limits     serveLimits
+	data                   string
+	addr                   string
+	readOnly               bool
+	adminToken             string
+	cors                   []string
+	rateLimit, suggestRate float64
+	rateBurst              int
+	cacheMB                int
+	limits                 serveLimits
+	basePath               string
+	publicURL              *url.URL
+	trustedProxies         []netip.Prefix
+	branding               server.Branding
 }
 
 // serveLimits are the server's time and concurrency bounds (server.Config;
@@ -138,16 +178,22 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 	searcher := search.NewLive(live)
 	searcher.SetCacheBytes(int64(cfg.cacheMB) << 20)
 	srv, err := server.New(server.Config{
-		Searcher:    searcher,
-		Reindex:     reindex,
-		AdminToken:  cfg.adminToken,
-		Logger:      logger.With("component", "server"),
-		Registerer:  reg,
-		Gatherer:    reg,
-		Ready:       live.Ready,
-		BuildID:     live.BuildID,
-		CORSOrigins: cfg.cors,
-		RateLimit:   cfg.rateLimit,
+		Searcher:         searcher,
+		Reindex:          reindex,
+		AdminToken:       cfg.adminToken,
+		Logger:           logger.With("component", "server"),
+		Registerer:       reg,
+		Gatherer:         reg,
+		Ready:            live.Ready,
+		BuildID:          live.BuildID,
+		CORSOrigins:      cfg.cors,
+		RateLimit:        cfg.rateLimit,
+		RateBurst:        cfg.rateBurst,
+		SuggestRateLimit: cfg.suggestRate,
+		BasePath:         cfg.basePath,
+		PublicURL:        cfg.publicURL,
+		TrustedProxies:   cfg.trustedProxies,
+		Branding:         cfg.branding,
 
 		Timeout:       cfg.limits.timeout,
 		WriteTimeout:  cfg.limits.writeTimeout,

@@ -123,6 +123,7 @@ func Templates() (*template.Template, error) {
 // Funcs are the template functions of the page templates.
 var Funcs = template.FuncMap{
 	"asset":     AssetURL,
+	"brandcss":  func() string { return "" },
 	"section":   SectionLabel,
 	"lang":      LangLabel,
 	"typelabel": func(t any) string { return TypeLabel(fmt.Sprint(t)) },
