@@ -62,6 +62,8 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/opensearch.xml", cacheable(3600, http.HandlerFunc(s.handleOpenSearch))).Methods(get...).Name(routeOpenSearch)
 	r.Handle("/", cached(s.handlePage)).Methods(get...).Name(routeHome)
 	r.Handle("/search", cached(s.handlePage)).Methods(get...).Name(routeSearchPage)
+	r.Handle("/{hl:fr|en|ar}/", cached(s.handlePage)).Methods(get...).Name(routeHome)
+	r.Handle("/{hl:fr|en|ar}/search", cached(s.handlePage)).Methods(get...).Name(routeSearchPage)
 	r.Handle("/export", s.withTimeout(s.cfg.ExportTimeout, s.handleExport)).Methods(get...).Name(routeExport)
 	r.Handle("/static/{file}", http.HandlerFunc(s.handleStatic)).Methods(get...).Name(routeStatic)
 	return r

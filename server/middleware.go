@@ -272,8 +272,10 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 			if rt := mux.CurrentRoute(r); rt != nil && (rt.GetName() == routeHome || rt.GetName() == routeSearchPage) {
 				q, _ := url.ParseQuery(r.URL.RawQuery)
 				keep := url.Values{}
-				if x := q.Get("q"); utf8.ValidString(x) {
-					keep.Set("q", x)
+				for _, k := range []string{"q", "hl"} {
+					if x := q.Get(k); utf8.ValidString(x) {
+						keep.Set(k, x)
+					}
 				}
 				s.renderPageError(w, r, keep, err)
 				return

@@ -7,9 +7,12 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/gorilla/mux"
 
 	"github.com/missionsearch/missionsearch"
 	"github.com/missionsearch/missionsearch/search"
@@ -22,9 +25,17 @@ const staffSize = 50
 // view is what the page template shows.
 type view struct {
 	// Base is the base path ("" or "/recherche"): every link of the page
-	// starts with it. Brand is the site's branding.
-	Base          string
+	// starts with it; Home is the search's home link. Brand is the site's
+	// branding and SiteName its name in the page's language. T is the page
+	// in its language; UILangs link to the page in the others; Hint is the
+	// search box's help.
+	Base, Home    string
 	Brand         Branding
+	SiteName      string
+	T             *ui.Tr
+	HL            string // the language asked for (hl, or the path), kept by the form; "" when negotiated
+	UILangs       []uiLang
+	Hint          template.HTML
 	Query         string
 	Staff         bool
 	ErrorTitle    string
@@ -50,10 +61,19 @@ type view struct {
 	ResultsURL    string
 }
 
+// uiLang is a link to the page in one UI language.
+type uiLang struct {
+	Lang, Name, URL string
+	Current         bool
+}
+
 type hitView struct {
-	Title, URL, Section, Lang string
-	LangAttr, Dir             string // lang and dir attributes for non-French hits
-	Date                      time.Time
+	// SectionLabel, LangLabel and TypeLabel name the hit's section,
+	// language and type in the page's language.
+	SectionLabel, LangLabel, TypeLabel string
+	Title, URL, Section, Lang          string
+	LangAttr, Dir                      string // lang and dir attributes for non-French hits
+	Date                               time.Time
 	// Snippet is the search package's safe HTML: escaped text with <mark>.
 	Snippet template.HTML
 	Tags    []tagLabel
@@ -120,11 +140,16 @@ var facetOrder = []struct {
 // handlePage renders the French search page for GET / and GET /search.
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	v, err := query(r, pageParams, ignoredPageParam)
+	if err == nil {
+		if hl := mux.Vars(r)["hl"]; hl != "" && v.Get("hl") == "" {
+			v.Set("hl", hl) // /en/search: the links keep the language
+		}
+	}
 	if err != nil {
 		// Keep what can be kept of the form, so the visitor can fix it.
 		partial, _ := url.ParseQuery(r.URL.RawQuery)
 		keep := url.Values{}
-		for _, k := range []string{"q", "from", "to", "sort", "view"} {
+		for _, k := range []string{"q", "from", "to", "sort", "view", "hl"} {
 			if x := partial.Get(k); utf8.ValidString(x) {
 				keep.Set(k, x)
 			}
@@ -162,6 +187,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		s.renderPageError(w, r, v, err)
 		return
 	}
+	vw.T = ui.For(s.uiLang(r, v))
 	s.fill(vw, v, req, res)
 	setResultETag(r, res, []byte(ui.Version()))
 	s.render(w, r, http.StatusOK, vw)
@@ -193,36 +219,39 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 			Date: h.Published, Snippet: template.HTML(h.Snippet), Type: h.Type, CitedBy: h.CitedBy,
 			Translations: h.Translations}
 		for _, t := range h.Tags {
-			l := s.tagLabel(t)
+			l := s.tagLabel(vw.T, t)
 			hv.Tags = append(hv.Tags, tagLabel{Text: l, LangAttr: scriptLang(l)})
 		}
 		if hv.Date.IsZero() {
 			hv.Date = h.Updated
 		}
-		switch h.Lang {
-		case missionsearch.LangAR:
-			hv.LangAttr, hv.Dir = "ar", "rtl"
-		case missionsearch.LangEN:
-			hv.LangAttr, hv.Dir = "en", "ltr"
+		if string(h.Lang) != vw.T.Lang && h.Lang.Valid() {
+			hv.LangAttr, hv.Dir = string(h.Lang), "ltr"
+			if h.Lang == missionsearch.LangAR {
+				hv.Dir = "rtl"
+			}
 		}
+		hv.SectionLabel = s.sectionLabel(vw.T, h.Section)
+		hv.LangLabel = vw.T.LangName(string(h.Lang))
+		hv.TypeLabel = vw.T.Type(string(h.Type))
 		vw.Hits = append(vw.Hits, hv)
 	}
 	for _, f := range facetOrder {
 		if f.staff && !vw.Staff {
 			continue
 		}
-		fv := facetView{Name: f.name, Label: f.label}
+		fv := facetView{Name: f.name, Label: vw.T.S(f.label)}
 		for i, val := range res.Facets[f.name] {
 			label := val.Value
 			switch f.name {
 			case search.FacetSection:
-				label = s.sectionLabel(val.Value)
+				label = s.sectionLabel(vw.T, val.Value)
 			case search.FacetLang:
-				label = ui.LangLabel(val.Value)
+				label = vw.T.LangName(val.Value)
 			case search.FacetType:
-				label = ui.TypeLabel(val.Value)
+				label = vw.T.Type(val.Value)
 			case search.FacetTag:
-				label = s.tagLabel(val.Value)
+				label = s.tagLabel(vw.T, val.Value)
 			}
 			o := facetOpt{ID: fmt.Sprintf("f-%s-%d", f.name, i), Value: val.Value,
 				Label: label, Count: val.Count, Selected: val.Selected}
@@ -231,7 +260,7 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 		}
 		vw.Facets = append(vw.Facets, fv)
 	}
-	vw.Chips = s.chips(v)
+	vw.Chips = s.chips(vw.T, v)
 	vw.ClearURL = s.link("/search", v, func(u url.Values) {
 		for _, k := range []string{"section", "year", "lang", "tag", "type", "from", "to"} {
 			u.Del(k)
@@ -259,7 +288,7 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 }
 
 // chips lists the active filters of v, each with the link that removes it.
-func (s *Server) chips(v url.Values) []chip {
+func (s *Server) chips(tr *ui.Tr, v url.Values) []chip {
 	var cs []chip
 	kinds := []struct{ param, kind string }{{"section", "Rubrique"}, {"tag", "Thème"}, {"year", "Année"}, {"lang", "Langue"}, {"type", "Type"}}
 	for _, k := range kinds {
@@ -270,11 +299,13 @@ func (s *Server) chips(v url.Values) []chip {
 			label := val
 			switch k.param {
 			case "section":
-				label = s.sectionLabel(val)
+				label = s.sectionLabel(tr, val)
 			case "lang":
-				label = ui.LangLabel(val)
+				label = tr.LangName(val)
 			case "type":
-				label = ui.TypeLabel(val)
+				label = tr.Type(val)
+			case "tag":
+				label = s.tagLabel(tr, val)
 			}
 			cs = append(cs, chip{Kind: k.kind, Label: label, LangAttr: scriptLang(label), URL: s.link("/search", v, func(u url.Values) {
 				var keep []string
@@ -378,33 +409,75 @@ func (s *Server) renderPageError(w http.ResponseWriter, r *http.Request, v url.V
 	if internal {
 		s.logger(r).ErrorContext(r.Context(), "page failed", "err", err)
 	}
-	title := "Votre recherche n'a pas pu aboutir"
+	tr := ui.For(s.uiLang(r, v))
+	title := tr.S("Votre recherche n'a pas pu aboutir")
 	switch code {
 	case missionsearch.EINVALID:
-		title = "Votre recherche n'est pas valide"
+		// The search package's message is English: French and Arabic
+		// visitors get the advice in their language, English ones the
+		// detail too.
+		title = tr.S("Votre recherche n'est pas valide")
+		if tr.Lang != "en" {
+			msg = tr.S("Vérifiez les mots et les filtres de la recherche, puis réessayez.")
+		}
 	case missionsearch.EUNAVAILABLE:
-		title = "La recherche est momentanément indisponible"
-		msg = "Veuillez réessayer dans un instant. (" + msg + ")"
-	case missionsearch.EINTERNAL:
-		msg = "Une erreur interne s'est produite. Veuillez réessayer plus tard."
+		title = tr.S("La recherche est momentanément indisponible")
+		msg = tr.S("Veuillez réessayer dans un instant.")
+	case missionsearch.ETOOMANY:
+		title = tr.S("Trop de requêtes")
+		secs, _ := strconv.Atoi(w.Header().Get("Retry-After"))
+		msg = tr.S("Trop de requêtes. Veuillez patienter %d s et réessayer.", max(secs, 1))
+	default:
+		msg = tr.S("Une erreur interne s'est produite. Veuillez réessayer plus tard.")
 	}
 	vw := &view{Query: v.Get("q"), From: v.Get("from"), To: v.Get("to"), Sort: v.Get("sort"),
-		Staff: v.Get("view") == "liste", ErrorTitle: title, Error: msg}
-	if code == missionsearch.ETOOMANY {
-		vw.ErrorTitle = "Trop de requêtes"
-		vw.Error = msg
-	}
+		Staff: v.Get("view") == "liste", ErrorTitle: title, Error: msg, T: tr}
 	s.render(w, r, statusOf(code), vw)
 }
 
-// renderError shows the page with an error and no form state.
+// renderError shows the page with an error and no form state; title and
+// msg are French messages of the catalog.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
-	s.render(w, r, status, &view{ErrorTitle: title, Error: msg})
+	v, _ := url.ParseQuery(r.URL.RawQuery)
+	tr := ui.For(s.uiLang(r, v))
+	s.render(w, r, status, &view{ErrorTitle: tr.S(title), Error: tr.S(msg), T: tr})
 }
 
 // render executes the page template into a buffer, then answers with it.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, vw *view) {
-	vw.Base, vw.Brand = s.base, s.cfg.Branding
+	vw.Base, vw.Home, vw.Brand = s.base, s.base, s.cfg.Branding
+	v, _ := url.ParseQuery(r.URL.RawQuery)
+	if hl := mux.Vars(r)["hl"]; hl != "" && v.Get("hl") == "" {
+		v.Set("hl", hl)
+	}
+	if vw.T == nil {
+		vw.T = ui.For(s.uiLang(r, v))
+	}
+	if hl := v.Get("hl"); ui.IsLanguage(hl) {
+		vw.HL = hl
+	}
+	vw.SiteName = s.cfg.Branding.SiteName
+	if l := s.cfg.Branding.ByLang[vw.T.Lang]; l.SiteName != "" {
+		vw.SiteName = l.SiteName
+	}
+	if l := s.cfg.Branding.ByLang[vw.T.Lang]; l.Footer != "" {
+		vw.Brand.Footer = l.Footer
+	}
+	if vw.SiteName == "" {
+		vw.SiteName = vw.T.S("le site de la mission")
+	}
+	vw.Hint = template.HTML(vw.T.S("Astuces : « expression exacte », %s pour exclure, %s entre deux mots.",
+		"<kbd>"+template.HTMLEscapeString(vw.T.S("-mot"))+"</kbd>", "<kbd>"+template.HTMLEscapeString(vw.T.S("OU"))+"</kbd>"))
+	here := "/"
+	if strings.HasSuffix(r.URL.Path, "/search") {
+		here = "/search"
+	}
+	for _, l := range ui.Languages {
+		lt := ui.For(l)
+		vw.UILangs = append(vw.UILangs, uiLang{Lang: l, Name: lt.LangName(l), Current: l == vw.T.Lang,
+			URL: s.link(here, v, func(u url.Values) { u.Set("hl", l) })})
+	}
+	w.Header().Add("Vary", "Accept-Language")
 	var buf bytes.Buffer
 	if err := s.tmpl.ExecuteTemplate(&buf, "page", vw); err != nil {
 		s.logger(r).ErrorContext(r.Context(), "render page", "err", err)

@@ -35,7 +35,7 @@ func TestPage(t *testing.T) {
 		needles []string
 	}{
 		{"home lists the latest pages", "/", 200, []string{
-			`<html lang="fr">`, `role="search"`, `<label for="q">`, `<main id="contenu"`, `<aside`, `<header`, `<nav class="pagination" aria-label="Pagination">`,
+			`<html lang="fr" dir="ltr">`, `role="search"`, `<label for="q">`, `<main id="contenu"`, `<aside`, `<header`, `<nav class="pagination" aria-label="Pagination">`,
 			`class="skip" href="#contenu"`, `rel="search" type="application/opensearchdescription+xml"`,
 			"20 résultats", "Lancement du réseau national sur la migration", `<time datetime="2024-06-01">1er juin 2024</time>`,
 			"!<script>", "!style=", "!onclick", `<script src="/static/app.js?v=`,
@@ -77,10 +77,10 @@ func TestPage(t *testing.T) {
 			`value="2024-01-01"`, `value="2024-12-31"`,
 		}},
 		{"did you mean", "/search?q=atleier", 200, []string{
-			`Essayez avec l'orthographe : <a href="/search?q=atelier"><strong>atelier</strong></a>`,
+			`Essayez avec l&#39;orthographe : <a href="/search?q=atelier"><strong>atelier</strong></a>`,
 		}},
 		{"no result", "/search?q=zzzzqqq&section=news", 200, []string{
-			"Aucun résultat", `Aucun résultat pour « <bdi>zzzzqqq</bdi> »`, "!Affiner la recherche</a>", "vérifiez l'orthographe", "retirez un des filtres",
+			"Aucun résultat", `Aucun résultat pour « <bdi>zzzzqqq</bdi> »`, "!Affiner la recherche</a>", "vérifiez l&#39;orthographe", "retirez un des filtres",
 			`aria-label="Retirer le filtre Rubrique : Actualités"`, `href="/search?q=zzzzqqq"`, "!<ol class=\"results\"", "!Exporter CSV",
 		}},
 		{"relaxed", "/search?q=migration+zzzzqqq", 200, []string{"Aucune page ne contient tous vos mots"}},

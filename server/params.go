@@ -34,7 +34,7 @@ var (
 	// filterParams are the words, filters and order shared by the search
 	// API, the export and the page.
 	filterParams = params{"q": false, "section": true, "year": true, "lang": true, "tag": true, "type": true,
-		"from": false, "to": false, "sort": false}
+		"from": false, "to": false, "sort": false, "hl": false}
 	searchParams  = filterParams.with("page", "size", "after")
 	exportParams  = filterParams.with("format", "excel", "headers")
 	pageParams    = filterParams.with("page", "size", "view")

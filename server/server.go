@@ -179,29 +179,57 @@ type Branding struct {
 	// Footer is a line of plain text at the bottom of the page.
 	Footer string
 	// SectionLabels name the site's sections ("actualites" →
-	// "Actualités"), over the built-in labels; TagLabels likewise for
-	// tags.
+	// "Actualités") in every language, over the built-in labels;
+	// TagLabels likewise for tags.
+	SectionLabels, TagLabels map[string]string
+	// ByLang holds what differs in one UI language ("fr", "en", "ar"):
+	// the site's name, footer and labels in that language.
+	ByLang map[string]Labels
+}
+
+// Labels are the site's texts in one UI language.
+type Labels struct {
+	SiteName, Footer         string
 	SectionLabels, TagLabels map[string]string
 }
 
 // cssColor is a colour Branding accepts.
 var cssColor = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
 
-// sectionLabel is the label of a section: the site's own, else the
+// sectionLabel is the label of a section in the page's language: the
+// site's own for that language, else its own for every language, else the
 // built-in one.
-func (s *Server) sectionLabel(sec string) string {
-	if l, ok := s.cfg.Branding.SectionLabels[sec]; ok && l != "" {
+func (s *Server) sectionLabel(tr *ui.Tr, sec string) string {
+	b := s.cfg.Branding
+	if l := b.ByLang[tr.Lang].SectionLabels[sec]; l != "" {
 		return l
 	}
-	return ui.SectionLabel(sec)
+	if l := b.SectionLabels[sec]; l != "" {
+		return l
+	}
+	return tr.Section(sec)
 }
 
-// tagLabel is the label of a tag: the site's own, else the tag itself.
-func (s *Server) tagLabel(tag string) string {
-	if l, ok := s.cfg.Branding.TagLabels[tag]; ok && l != "" {
+// tagLabel is the label of a tag in the page's language: the site's own,
+// else the tag itself.
+func (s *Server) tagLabel(tr *ui.Tr, tag string) string {
+	b := s.cfg.Branding
+	if l := b.ByLang[tr.Lang].TagLabels[tag]; l != "" {
+		return l
+	}
+	if l := b.TagLabels[tag]; l != "" {
 		return l
 	}
 	return tag
+}
+
+// uiLang returns the page's language for r: the hl parameter of v (also
+// set from a /en/ or /ar/ path), else the visitor's Accept-Language.
+func (s *Server) uiLang(r *http.Request, v url.Values) string {
+	if hl := v.Get("hl"); ui.IsLanguage(hl) {
+		return hl
+	}
+	return ui.Negotiate(r.Header.Get("Accept-Language"))
 }
 
 // Server is the missionsearch HTTP server. Its handler is safe for
@@ -268,8 +296,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, log: cfg.Logger, tmpl: tmpl, corsOrigins: map[string]bool{}, exports: make(chan struct{}, cfg.MaxExports),
 		base: base, public: cfg.PublicURL, brandCSS: newBrandCSS(cfg.Branding)}
 	s.tmpl.Funcs(template.FuncMap{
-		"asset":   func(name string) string { return s.base + ui.AssetURL(name) },
-		"section": s.sectionLabel,
+		"asset": func(name string) string { return s.base + ui.AssetURL(name) },
 		"brandcss": func() string {
 			if s.brandCSS == nil {
 				return ""

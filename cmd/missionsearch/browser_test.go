@@ -694,7 +694,7 @@ func TestBrowser(t *testing.T) {
 		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 			t.Fatal(err)
 		}
-		b.open(t, ctx, "/")
+		b.open(t, ctx, "/fr/") // a new browser context asks for English pages
 		if r := run(t, ctx, chromedp.AttributeValue(chromedp.ID("q"), "role")); r.Exists {
 			t.Fatalf("the page script ran (role=%q): JavaScript is not off", r.Value)
 		}
@@ -810,6 +810,9 @@ func (b *browser) axe(t *testing.T) {
 		{"did you mean", "/search?q=migratoin", 1280, 900, nil},
 		{"staff view", "/search?q=migration&view=liste", 1280, 900, nil},
 		{"arabic results", "/search?lang=ar", 1280, 900, nil},
+		{"english page", "/en/search?q=migration", 1280, 900, nil},
+		{"arabic page (rtl)", "/ar/search?q=migration", 1280, 900, nil},
+		{"arabic page at phone width", "/ar/search?q=migration", 360, 740, nil},
 		{"error", "/search?from=2024-02-30", 1280, 900, nil},
 		{"results at phone width", "/search?q=reseau", 360, 740, nil},
 		{"staff view at phone width", "/search?q=migration&view=liste", 360, 740, nil},
@@ -855,4 +858,57 @@ func (b *browser) axe(t *testing.T) {
 	}
 	t.Logf("axe violations (nodes) by impact over %d pages: critical %d, serious %d, moderate %d, minor %d",
 		len(pages), byImpact["critical"], byImpact["serious"], byImpact["moderate"], byImpact["minor"])
+}
+
+// TestBrowserLanguages opens the page in English and Arabic in Chromium:
+// the language and direction of the document, its texts, the language
+// links that keep the search, a right-to-left layout without horizontal
+// scrolling at phone width, and the suggestions announced in the page's
+// language.
+func TestBrowserLanguages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests skipped in -short mode")
+	}
+	b := startBrowser(t)
+	for _, c := range []struct {
+		path, lang, dir, button, count, announce string
+	}{
+		{"/en/search?q=migration", "en", "ltr", "Search", "results", "suggestion"},
+		{"/ar/search?q=migration", "ar", "rtl", "بحث", "نتيجة", "اقتراح"},
+		{"/search?q=migration&hl=fr", "fr", "ltr", "Rechercher", "résultats", "disponible"},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			ctx := b.tab(t)
+			b.open(t, ctx, c.path)
+			got := js[struct {
+				Lang, Dir, Button, Count, MainDir string
+				Langs                             []string
+			}](t, ctx, `({
+				lang: document.documentElement.lang, dir: document.documentElement.dir,
+				button: document.querySelector("#recherche button[type=submit]").textContent,
+				count: document.querySelector(".count").textContent,
+				mainDir: getComputedStyle(document.querySelector("main")).direction,
+				langs: Array.from(document.querySelectorAll(".ui-langs a")).map(a => a.getAttribute("href")),
+			})`)
+			if got.Lang != c.lang || got.Dir != c.dir || got.MainDir != c.dir {
+				t.Errorf("lang %q dir %q (computed %q), want %s %s", got.Lang, got.Dir, got.MainDir, c.lang, c.dir)
+			}
+			if got.Button != c.button || !strings.Contains(got.Count, c.count) {
+				t.Errorf("button %q, count %q: not in %s", got.Button, got.Count, c.lang)
+			}
+			if len(got.Langs) != 3 {
+				t.Errorf("language links %q", got.Langs)
+			}
+			for _, l := range got.Langs {
+				if !strings.Contains(l, "q=migration") {
+					t.Errorf("language link %q drops the search", l)
+				}
+			}
+			do(t, ctx, chromedp.EmulateViewport(360, 740))
+			noHorizontalScroll(t, ctx, c.lang+" at phone width")
+			do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Clear(chromedp.ID("q")), chromedp.SendKeys(chromedp.ID("q"), "migr"))
+			waitFor(t, ctx, `document.querySelectorAll("#q-suggestions li").length > 0`)
+			waitFor(t, ctx, `Array.from(document.querySelectorAll("[role=status]")).some(e => e.textContent.includes(`+"`"+c.announce+"`"+`))`)
+		})
+	}
 }

@@ -185,7 +185,7 @@ func TestBehindNginx(t *testing.T) {
 	chromium := chromiumPath(t)
 	br := startBrowserAt(t, chromium, proxy+"/recherche")
 	ctx := br.tab(t)
-	br.open(t, ctx, "/search?q=migration")
+	br.open(t, ctx, "/search?q=migration&hl=fr")
 	if n := total(t, ctx); n == 0 {
 		t.Fatal("no results through the proxy")
 	}

@@ -45,6 +45,9 @@
   input.setAttribute("aria-expanded", "false");
   input.setAttribute("aria-controls", list.id);
   var endpoint = input.getAttribute("data-suggest") || "/api/suggest";
+  // The announcements, in the page's language (data-live-one, -many).
+  var liveOne = input.getAttribute("data-live-one") || "{n} suggestion disponible";
+  var liveMany = input.getAttribute("data-live-many") || "{n} suggestions disponibles";
   var items = [];
   var active = -1;
   var timer = 0;
@@ -102,7 +105,7 @@
     if (items.length === 0) { close(); return; }
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
-    live.textContent = items.length + (items.length > 1 ? " suggestions disponibles" : " suggestion disponible");
+    live.textContent = (items.length > 1 ? liveMany : liveOne).replace("{n}", items.length);
   }
 
   function fetchSuggestions() {
