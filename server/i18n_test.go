@@ -19,7 +19,7 @@ func TestPageLanguages(t *testing.T) {
 	f := newFixture(t, Config{RateLimit: 1, RateBurst: 50})
 	cases := []struct {
 		name, path, accept string
-		want                []string
+		want               []string
 	}{
 		{"french by default", "/search?q=migration", "", []string{`<html lang="fr" dir="ltr">`, "Affiner la recherche", "Actualités", "1er juin 2024", `<span class="hit-lang">Anglais</span>`}},
 		{"english by hl", "/search?q=migration&hl=en", "", []string{`<html lang="en" dir="ltr">`, "Refine the search", "7 results", "News", "1 June 2024", `<span class="hit-lang">English</span>`, `href="/search?hl=en&amp;q=migration&amp;view=liste"`, `<article lang="fr" dir="ltr">`}},
