@@ -70,6 +70,16 @@ type brandingConfig struct {
 	Footer        string            `toml:"footer"`
 	SectionLabels map[string]string `toml:"section_labels"`
 	TagLabels     map[string]string `toml:"tag_labels"`
+	// Lang holds the texts of one UI language: [branding.lang.en].
+	Lang map[string]labelsConfig `toml:"lang"`
+}
+
+// labelsConfig is [branding.lang.XX]: the site's texts in one language.
+type labelsConfig struct {
+	SiteName      string            `toml:"site_name"`
+	Footer        string            `toml:"footer"`
+	SectionLabels map[string]string `toml:"section_labels"`
+	TagLabels     map[string]string `toml:"tag_labels"`
 }
 
 // siteConfig is one [[sites]] entry: a site the crawl command crawls when
@@ -262,6 +272,11 @@ func (c *loadedConfig) check(data []byte) configErrors {
 	}
 	if u := f.Branding.SiteURL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
 		bad("branding.site_url", "%q is not an http(s) URL", u)
+	}
+	for l := range f.Branding.Lang {
+		if l != "fr" && l != "en" && l != "ar" {
+			bad("lang", "[branding.lang.%s]: the page's languages are fr, en and ar", l)
+		}
 	}
 	switch f.LogFormat {
 	case "", "text", "json":

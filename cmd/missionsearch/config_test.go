@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // runMainEnv is runMain with environment variables.
@@ -41,6 +45,10 @@ site_name = "AIM Maroc"
 primary_color = "#0b5394"
 [branding.section_labels]
 news = "Actualités"
+[branding.lang.en]
+site_name = "IOM Morocco"
+[branding.lang.en.section_labels]
+news = "News"
 
 [[sites]]
 name = "maroc"
@@ -125,5 +133,60 @@ func TestConfigPrecedence(t *testing.T) {
 		if code != 1 || !strings.Contains(errOut, "no index in "+c.want) {
 			t.Errorf("%s: exit %d, want the data directory %s:\n%s", c.name, code, c.want, errOut)
 		}
+	}
+}
+
+// TestServeConfigFile runs serve from a configuration file: its base
+// path, branding (per language too) and rate limit are those of the file.
+func TestServeConfigFile(t *testing.T) {
+	_, _, data := crawledDemo(t)
+	cfg := writeConfig(t, `data = "`+data+`"
+addr = "127.0.0.1:0"
+base_path = "/recherche/"
+rate_limit = 50
+[branding]
+site_name = "AIM Maroc"
+[branding.lang.en]
+site_name = "IOM Morocco"
+`)
+	ctx, cancel := context.WithCancel(t.Context())
+	var stdout, stderr lockedBuffer
+	done := make(chan int, 1)
+	go func() { done <- Run(ctx, []string{"--config", cfg, "serve"}, func(string) string { return "" }, &stdout, &stderr) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	var base string
+	for deadline := time.Now().Add(30 * time.Second); base == ""; {
+		if i := strings.Index(stdout.String(), "http://"); i >= 0 {
+			base = strings.Fields(stdout.String()[i:])[0]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start:\n%s\n%s", stdout.String(), stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.HasSuffix(base, "/recherche/") {
+		t.Errorf("serve announces %s, want its base path", base)
+	}
+	get := func(u string) string {
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", u, resp.StatusCode)
+		}
+		return string(b)
+	}
+	root := strings.TrimSuffix(base, "/recherche/")
+	if b := get(root + "/recherche/search?q=migration&hl=fr"); !strings.Contains(b, "Recherche sur AIM Maroc") || !strings.Contains(b, `action="/recherche/search"`) {
+		t.Errorf("the French page does not follow the file")
+	}
+	if b := get(root + "/recherche/en/search?q=migration"); !strings.Contains(b, "Search IOM Morocco") {
+		t.Errorf("the English page does not have the English site name")
 	}
 }

@@ -82,14 +82,24 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		b := env.Config.file.Branding
 		sc.branding = server.Branding{SiteName: b.SiteName, SiteURL: b.SiteURL, LogoURL: b.LogoURL,
 			PrimaryColor: b.PrimaryColor, AccentColor: b.AccentColor, Footer: b.Footer,
-			SectionLabels: b.SectionLabels, TagLabels: b.TagLabels}
+			SectionLabels: b.SectionLabels, TagLabels: b.TagLabels, ByLang: map[string]server.Labels{}}
+		for l, lb := range b.Lang {
+			sc.branding.ByLang[l] = server.Labels{SiteName: lb.SiteName, Footer: lb.Footer,
+				SectionLabels: lb.SectionLabels, TagLabels: lb.TagLabels}
+		}
 	}
 	srv, err := startServer(ctx, env, sc)
 	if err != nil {
 		return err
 	}
 	defer srv.close()
-	fmt.Fprintf(env.Stdout, "missionsearch: serving search at %s\n", srv.url)
+	at := srv.url + "/"
+	if b := strings.Trim(sc.basePath, "/"); b != "" {
+		at += b + "/"
+	} else if sc.publicURL != nil {
+		at += strings.TrimPrefix(sc.publicURL.Path, "/")
+	}
+	fmt.Fprintf(env.Stdout, "missionsearch: serving search at %s\n", at)
 	<-ctx.Done()
 	return nil
 }
