@@ -93,11 +93,14 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer srv.close()
-	at := srv.url + "/"
+	// The URL under the base path, without a trailing slash: URL + "/api/…".
+	at := srv.url
 	if b := strings.Trim(sc.basePath, "/"); b != "" {
-		at += b + "/"
+		at += "/" + b
 	} else if sc.publicURL != nil {
-		at += strings.TrimPrefix(sc.publicURL.Path, "/")
+		if b := strings.Trim(sc.publicURL.Path, "/"); b != "" {
+			at += "/" + b
+		}
 	}
 	fmt.Fprintf(env.Stdout, "missionsearch: serving search at %s\n", at)
 	<-ctx.Done()
