@@ -51,6 +51,13 @@ func startNginx(t *testing.T, upstream string) string {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
+	// A page of the site with the documented search box pasted in.
+	snippet, err := os.ReadFile(filepath.Join("..", "..", "doc", "embed.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Le site</title></head><body><h1>Le site de la mission</h1>\n" +
+		string(snippet) + "</body></html>\n"
 	conf := fmt.Sprintf(`daemon off;
 worker_processes 1;
 pid %[1]s/nginx.pid;
@@ -72,10 +79,11 @@ http {
 			proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
 			proxy_set_header X-Forwarded-Proto $scheme;
 		}
+		location = /page.html { default_type text/html; return 200 '%[4]s'; }
 		location / { return 200 "the mission's own site\n"; }
 	}
 }
-`, dir, addr, strings.TrimPrefix(upstream, "http://"))
+`, dir, addr, strings.TrimPrefix(upstream, "http://"), strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(page))
 	cf := filepath.Join(dir, "nginx.conf")
 	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
@@ -222,6 +230,20 @@ func TestBehindNginx(t *testing.T) {
 	follow(t, ctx, chromedp.Click(chromedp.CSS(`p.views a`)))
 	if p := js[string](t, ctx, `location.pathname`); p != "/recherche/search" {
 		t.Errorf("the staff view link went to %s", p)
+	}
+	// The documented search box, pasted in a page of the site: suggestions
+	// through the proxy, and the search on submit.
+	ctx = br.tab(t)
+	resp0 := run(t, ctx, chromedp.NavigateResponse(proxy+"/page.html"))
+	if resp0.Status != http.StatusOK {
+		t.Fatalf("the site's page: %d", resp0.Status)
+	}
+	do(t, ctx, chromedp.SendKeys(chromedp.ID("q"), "migr"))
+	waitFor(t, ctx, `document.querySelectorAll("#q-suggestions li").length > 0`)
+	do(t, ctx, chromedp.SetValue(chromedp.ID("q"), "migration"))
+	follow(t, ctx, chromedp.Click(chromedp.CSS(`#recherche button[type=submit]`)))
+	if loc := js[string](t, ctx, `location.pathname + location.search`); loc != "/recherche/search?q=migration" {
+		t.Errorf("the search box led to %s", loc)
 	}
 	// The OpenSearch document names the visitor's address, forwarded by nginx.
 	resp, err := http.Get(proxy + "/recherche/opensearch.xml")
