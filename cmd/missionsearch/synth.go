@@ -48,18 +48,8 @@ func runSynth(ctx context.Context, env *Env, args []string) error {
 	}
 
 	start := time.Now()
-	bar := newBar(env.Stderr, *n, "synth")
 	prog := newProgress(env.Stderr, "synth")
-	err = writeSynth(ctx, st, *n, *seed, func(done int) {
-		if bar != nil {
-			bar.Set(done)
-		} else {
-			prog.update(fmt.Sprintf("%d/%d pages", done, *n))
-		}
-	})
-	if bar != nil {
-		bar.Finish()
-	}
+	err = writeSynth(ctx, st, *n, *seed, func(done int) { prog.count(done, *n) })
 	prog.done()
 	if err != nil {
 		return err
