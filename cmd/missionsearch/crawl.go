@@ -227,10 +227,3 @@ func printCuts(env *Env, s crawler.Stats) {
 		fmt.Fprintf(env.Stdout, "  %s %s: %d left out\n", ct.Rule, ct.Key, ct.Dropped)
 	}
 }
-
-func rate(n int, d time.Duration) float64 {
-	if d <= 0 {
-		return 0
-	}
-	return float64(n) / d.Seconds()
-}

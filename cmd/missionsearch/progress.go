@@ -157,6 +157,9 @@ const (
 	// rateAfter is the time a progress display waits before showing a
 	// rate: over a shorter time, a rate is noise.
 	rateAfter = time.Second
+	// summaryRateAfter is the shortest run whose final summary gives a
+	// rate; a shorter one gives only its time.
+	summaryRateAfter = 100 * time.Millisecond
 )
 
 // progress shows the progress of one long job: on a terminal as the status
@@ -239,4 +242,13 @@ func pageRate(n int, d, after time.Duration) string {
 		return fmt.Sprintf("%.1f pages/s", r)
 	}
 	return fmt.Sprintf("%.0f pages/s", r)
+}
+
+// summaryRate returns " (812 pages/s)" for n pages in d, to follow the time
+// in a final summary, or "" when d is under summaryRateAfter.
+func summaryRate(n int, d time.Duration) string {
+	if r := pageRate(n, d, summaryRateAfter); r != "" {
+		return " (" + r + ")"
+	}
+	return ""
 }

@@ -189,21 +189,25 @@ func TestProgressPartialLine(t *testing.T) {
 
 func TestPageRate(t *testing.T) {
 	tests := []struct {
-		n    int
-		d    time.Duration
-		want string // pageRate with rateAfter
+		n           int
+		d           time.Duration
+		want        string // pageRate with rateAfter
+		wantSummary string
 	}{
-		{1000, 0, ""},
-		{1000, time.Millisecond, ""},
-		{1, 16 * time.Nanosecond, ""},
-		{1000, 150 * time.Millisecond, ""},
-		{1000, 2 * time.Second, "500 pages/s"},
-		{3, 2 * time.Second, "1.5 pages/s"},
-		{0, 2 * time.Second, "0.0 pages/s"},
+		{1000, 0, "", ""},
+		{1000, time.Millisecond, "", ""},
+		{1, 16 * time.Nanosecond, "", ""},
+		{1000, 150 * time.Millisecond, "", " (6667 pages/s)"},
+		{1000, 2 * time.Second, "500 pages/s", " (500 pages/s)"},
+		{3, 2 * time.Second, "1.5 pages/s", " (1.5 pages/s)"},
+		{0, 2 * time.Second, "0.0 pages/s", " (0.0 pages/s)"},
 	}
 	for _, tt := range tests {
 		if got := pageRate(tt.n, tt.d, rateAfter); got != tt.want {
 			t.Errorf("pageRate(%d, %v, %v) = %q, want %q", tt.n, tt.d, rateAfter, got, tt.want)
+		}
+		if got := summaryRate(tt.n, tt.d); got != tt.wantSummary {
+			t.Errorf("summaryRate(%d, %v) = %q, want %q", tt.n, tt.d, got, tt.wantSummary)
 		}
 	}
 }

@@ -67,8 +67,8 @@ func rebuild(ctx context.Context, env *Env, st *store.Store, d *index.Dir, opts 
 		return err
 	}
 	job.recordDocs(s.Docs)
-	fmt.Fprintf(env.Stdout, "reindex: %d pages indexed in %s (%.0f pages/s), build %s live, %.1f MB on disk\n",
-		s.Docs, s.Elapsed.Round(time.Millisecond), rate(s.Docs, s.Elapsed), s.BuildID, float64(s.Bytes)/1e6)
+	fmt.Fprintf(env.Stdout, "reindex: %d pages indexed in %s%s, build %s live, %.1f MB on disk\n",
+		s.Docs, s.Elapsed.Round(time.Millisecond), summaryRate(s.Docs, s.Elapsed), s.BuildID, float64(s.Bytes)/1e6)
 	return nil
 }
 

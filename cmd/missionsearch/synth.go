@@ -55,8 +55,8 @@ func runSynth(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	elapsed := time.Since(start)
-	fmt.Fprintf(env.Stdout, "synth: %d pages written in %s (%.0f pages/s) to %s\n",
-		*n, elapsed.Round(time.Millisecond), rate(*n, elapsed), filepath.Join(*data, "store.db"))
+	fmt.Fprintf(env.Stdout, "synth: %d pages written in %s%s to %s\n",
+		*n, elapsed.Round(time.Millisecond), summaryRate(*n, elapsed), filepath.Join(*data, "store.db"))
 	return nil
 }
 
