@@ -147,8 +147,12 @@ func crawlAndIndex(ctx context.Context, env *Env, data string, cfg crawler.Confi
 
 	prog := newProgress(env.Stderr, "crawl")
 	cfg.Progress = func(s crawler.Stats) {
-		prog.update(fmt.Sprintf("%d fetched, %d stored, %d unchanged, %d errors, %d queued, %.0f pages/s",
-			s.Fetched, s.Stored, s.Unchanged, s.Errors, s.Queued, rate(s.Fetched, s.Elapsed)))
+		line := fmt.Sprintf("%d fetched, %d stored, %d unchanged, %d errors, %d queued",
+			s.Fetched, s.Stored, s.Unchanged, s.Errors, s.Queued)
+		if r := pageRate(s.Fetched, s.Elapsed, rateAfter); r != "" {
+			line += ", " + r
+		}
+		prog.update(line)
 	}
 	c, err := crawler.New(cfg, st)
 	if err != nil {
@@ -241,11 +245,4 @@ func printCuts(env *Env, s crawler.Stats) {
 		}
 		fmt.Fprintf(env.Stdout, "  %s %s: %d left out\n", ct.Rule, ct.Key, ct.Dropped)
 	}
-}
-
-func rate(n int, d time.Duration) float64 {
-	if d <= 0 {
-		return 0
-	}
-	return float64(n) / d.Seconds()
 }

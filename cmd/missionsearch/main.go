@@ -82,6 +82,8 @@ type Env struct {
 // Run runs the command line args (without the program name) and returns the
 // process exit code: 0 ok, 1 failure, 2 usage error.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	// Log lines and progress share stderr: the console keeps them apart.
+	stderr = newConsole(stderr)
 	env := &Env{Stdout: stdout, Stderr: stderr, Getenv: getenv}
 	args, cfgPath, err := configFlag(args, getenv)
 	if err != nil {

@@ -53,35 +53,22 @@ func reindex(ctx context.Context, env *Env, data string, opts indexer.Options, j
 	return rebuild(ctx, env, st, d, opts, job)
 }
 
-// rebuild runs a full rebuild with a progress bar and reports it.
+// rebuild runs a full rebuild, showing its progress, and reports it.
 // What it built is recorded in job.
 func rebuild(ctx context.Context, env *Env, st *store.Store, d *index.Dir, opts indexer.Options, job *job) error {
 	if opts.Logger == nil {
 		opts.Logger = env.Logger.With("component", "indexer")
 	}
-	total, err := st.Count(ctx)
-	if err != nil {
-		return err
-	}
-	bar := newBar(env.Stderr, total, "reindex")
 	prog := newProgress(env.Stderr, "reindex")
-	opts.Progress = func(done, total int) {
-		if bar != nil {
-			bar.Set(done)
-		} else {
-			prog.update(fmt.Sprintf("%d/%d pages", done, total))
-		}
-	}
+	opts.Progress = prog.count
 	s, err := indexer.Rebuild(ctx, st, d, opts)
-	if bar != nil {
-		bar.Finish()
-	}
+	prog.done()
 	if err != nil {
 		return err
 	}
 	job.recordDocs(s.Docs)
-	fmt.Fprintf(env.Stdout, "reindex: %d pages indexed in %s (%.0f pages/s), build %s live, %.1f MB on disk\n",
-		s.Docs, s.Elapsed.Round(time.Millisecond), rate(s.Docs, s.Elapsed), s.BuildID, float64(s.Bytes)/1e6)
+	fmt.Fprintf(env.Stdout, "reindex: %d pages indexed in %s%s, build %s live, %.1f MB on disk\n",
+		s.Docs, s.Elapsed.Round(time.Millisecond), summaryRate(s.Docs, s.Elapsed), s.BuildID, float64(s.Bytes)/1e6)
 	return nil
 }
 

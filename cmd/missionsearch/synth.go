@@ -48,25 +48,15 @@ func runSynth(ctx context.Context, env *Env, args []string) error {
 	}
 
 	start := time.Now()
-	bar := newBar(env.Stderr, *n, "synth")
 	prog := newProgress(env.Stderr, "synth")
-	err = writeSynth(ctx, st, *n, *seed, func(done int) {
-		if bar != nil {
-			bar.Set(done)
-		} else {
-			prog.update(fmt.Sprintf("%d/%d pages", done, *n))
-		}
-	})
-	if bar != nil {
-		bar.Finish()
-	}
+	err = writeSynth(ctx, st, *n, *seed, func(done int) { prog.count(done, *n) })
 	prog.done()
 	if err != nil {
 		return err
 	}
 	elapsed := time.Since(start)
-	fmt.Fprintf(env.Stdout, "synth: %d pages written in %s (%.0f pages/s) to %s\n",
-		*n, elapsed.Round(time.Millisecond), rate(*n, elapsed), filepath.Join(*data, "store.db"))
+	fmt.Fprintf(env.Stdout, "synth: %d pages written in %s%s to %s\n",
+		*n, elapsed.Round(time.Millisecond), summaryRate(*n, elapsed), filepath.Join(*data, "store.db"))
 	return nil
 }
 
