@@ -89,6 +89,17 @@ func TestSystemdVerify(t *testing.T) {
 	if err != nil || len(bytes.TrimSpace(out)) > 0 {
 		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
 	}
+	// The system user, as systemd-sysusers would make it (writing nothing).
+	if sysusers, err := exec.LookPath("systemd-sysusers"); err == nil {
+		conf, err := filepath.Abs(filepath.Join("systemd", "missionsearch.sysusers"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command(sysusers, "--dry-run", conf).CombinedOutput(); err != nil ||
+			bytes.Contains(out, []byte("ignoring")) {
+			t.Errorf("systemd-sysusers --dry-run %s: %v\n%s", conf, err, out)
+		}
+	}
 }
 
 // unit is the part of a service unit that its ExecStart line depends on.
