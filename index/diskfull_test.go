@@ -42,11 +42,10 @@ func smallDisk(t *testing.T, size string) string {
 // fillDisk fills the file system of dir up to leave bytes free.
 func fillDisk(t *testing.T, dir string, leave int64) {
 	t.Helper()
-	var fs syscall.Statfs_t
-	if err := syscall.Statfs(dir, &fs); err != nil {
-		t.Fatal(err)
+	free, ok := freeBytes(dir)
+	if !ok {
+		t.Fatalf("fill the disk: free space of %s unknown", dir)
 	}
-	free := int64(fs.Bavail) * int64(fs.Bsize)
 	f, err := os.Create(filepath.Join(dir, "filler"))
 	if err != nil {
 		t.Fatal(err)

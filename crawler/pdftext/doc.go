@@ -24,6 +24,11 @@
 //
 // The package imports only the root package and the standard library; it
 // does no network I/O. It writes each PDF to a temporary file in
-// os.TempDir and removes it before Extract returns. It builds on Unix
-// systems only, for their process groups and resource limits.
+// os.TempDir and removes it before Extract returns.
+//
+// On Windows (proc_windows.go) there are no process groups and no prlimit:
+// each tool runs as a plain child process under the Extractor's deadline
+// only, and only that process is killed when the deadline passes (poppler's
+// tools start no children); MaxMemory and the CPU-time limit are not
+// enforced, and no failure is classified by signal.
 package pdftext

@@ -39,7 +39,7 @@ type Extractor struct {
 	Timeout time.Duration
 	// MaxMemory is the address-space limit of each subprocess in bytes
 	// (prlimit --as); 0 means DefaultMaxMemory (512 MiB). It is not
-	// enforced when prlimit is not on PATH.
+	// enforced when prlimit is not on PATH, nor ever on Windows.
 	MaxMemory int64
 	// MaxPages is the number of pages whose text is extracted; 0 means
 	// DefaultMaxPages (500). Doc.Pages still counts every page.

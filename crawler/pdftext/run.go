@@ -9,13 +9,16 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
 // prlimitPath is the path of util-linux's prlimit, "" when it is not on
-// PATH. It is looked up once.
+// PATH or the system has no resource limits (usePrlimit). It is looked up
+// once.
 var prlimitPath = sync.OnceValue(func() string {
+	if !usePrlimit {
+		return ""
+	}
 	p, err := exec.LookPath("prlimit")
 	if err != nil {
 		return ""
@@ -79,19 +82,8 @@ func classify(ctx context.Context, step string, err error, cmd *exec.Cmd, stderr
 	}
 	memory := strings.Contains(lower, "memory") || strings.Contains(lower, "bad_alloc") ||
 		strings.Contains(lower, "cannot allocate") || strings.Contains(lower, "failed to map segment")
-	if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		sig := ws.Signal()
-		switch {
-		case sig == syscall.SIGXCPU:
-			return &Error{Step: step, Kind: ErrTimeout, Detail: "CPU-time limit reached", Err: err}
-		case sig == syscall.SIGKILL:
-			// Not ours (ctx is live): the OOM killer, most likely.
-			return &Error{Step: step, Kind: ErrTooLarge, Detail: "killed by the system (out of memory?)", Err: err}
-		case memory:
-			return &Error{Step: step, Kind: ErrTooLarge, Detail: "out of memory: " + last, Err: err}
-		default:
-			return &Error{Step: step, Kind: ErrBroken, Detail: "crashed with signal " + sig.String(), Err: err}
-		}
+	if e := classifySignal(step, err, ee, memory, last); e != nil {
+		return e
 	}
 	switch {
 	case memory:
