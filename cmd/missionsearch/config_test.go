@@ -152,7 +152,10 @@ site_name = "IOM Morocco"
 	ctx, cancel := context.WithCancel(t.Context())
 	var stdout, stderr lockedBuffer
 	done := make(chan int, 1)
-	go func() { done <- Run(ctx, []string{"--config", cfg, "serve"}, func(string) string { return "" }, &stdout, &stderr) }()
+	// The environment wins over the file for the English site name's
+	// default (branding.site_name), not for [branding.lang.en].
+	vars := map[string]string{"MISSIONSEARCH_SITE_NAME": "AIM Maroc (env)"}
+	go func() { done <- Run(ctx, []string{"--config", cfg, "serve"}, func(k string) string { return vars[k] }, &stdout, &stderr) }()
 	defer func() {
 		cancel()
 		<-done
@@ -183,7 +186,7 @@ site_name = "IOM Morocco"
 		return string(b)
 	}
 	root := strings.TrimSuffix(base, "/recherche")
-	if b := get(root + "/recherche/search?q=migration&hl=fr"); !strings.Contains(b, "Recherche sur AIM Maroc") || !strings.Contains(b, `action="/recherche/search"`) {
+	if b := get(root + "/recherche/search?q=migration&hl=fr"); !strings.Contains(b, "Recherche sur AIM Maroc (env)") || !strings.Contains(b, `action="/recherche/search"`) {
 		t.Errorf("the French page does not follow the file")
 	}
 	if b := get(root + "/recherche/en/search?q=migration"); !strings.Contains(b, "Search IOM Morocco") {

@@ -35,6 +35,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	suggestRate := fs.Float64("suggest-rate-limit", 0, "suggestions per second allowed per client, apart from --rate-limit (0 = 5 × --rate-limit)")
 	basePath := fs.String("base-path", "", "path under which the site's proxy serves the search, e.g. /recherche/ (env MISSIONSEARCH_BASE_PATH)")
 	publicURL := fs.String("public-url", "", "address visitors use, e.g. https://www.example.org/recherche/, for absolute links (env MISSIONSEARCH_PUBLIC_URL)")
+	var brand server.Branding
+	fs.StringVar(&brand.SiteName, "site-name", "", "the site's name, shown in the page (env MISSIONSEARCH_SITE_NAME; config [branding] site_name)")
+	fs.StringVar(&brand.SiteURL, "site-url", "", "the site's address, linked from the page's header")
+	fs.StringVar(&brand.LogoURL, "logo-url", "", "the site's logo, shown in the header")
+	fs.StringVar(&brand.PrimaryColor, "primary-color", "", "colour of the header and links, #rrggbb")
+	fs.StringVar(&brand.AccentColor, "accent-color", "", "colour of the highlighted words, #rrggbb")
+	fs.StringVar(&brand.Footer, "footer", "", "a line of text at the bottom of the page")
 	proxies := fs.String("trusted-proxies", "", "comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For/Forwarded headers are trusted, e.g. 127.0.0.1,10.0.0.0/8 (env MISSIONSEARCH_TRUSTED_PROXIES)")
 	cacheMB := fs.Int("cache-mb", search.DefaultCacheBytes>>20, "memory of the search result cache, in MiB (0 = no result cache)")
 	var lim serveLimits
@@ -78,11 +85,16 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		}
 		sc.publicURL = u
 	}
+	for _, c := range []string{brand.PrimaryColor, brand.AccentColor} {
+		if c != "" && !colourRE.MatchString(c) {
+			return usageError{fmt.Sprintf("colour %q: want #rgb or #rrggbb", c)}
+		}
+	}
+	sc.branding = brand // flags, env or the file's [branding] (applySettings)
 	if env.Config != nil {
 		b := env.Config.file.Branding
-		sc.branding = server.Branding{SiteName: b.SiteName, SiteURL: b.SiteURL, LogoURL: b.LogoURL,
-			PrimaryColor: b.PrimaryColor, AccentColor: b.AccentColor, Footer: b.Footer,
-			SectionLabels: b.SectionLabels, TagLabels: b.TagLabels, ByLang: map[string]server.Labels{}}
+		sc.branding.SectionLabels, sc.branding.TagLabels = b.SectionLabels, b.TagLabels
+		sc.branding.ByLang = map[string]server.Labels{}
 		for l, lb := range b.Lang {
 			sc.branding.ByLang[l] = server.Labels{SiteName: lb.SiteName, Footer: lb.Footer,
 				SectionLabels: lb.SectionLabels, TagLabels: lb.TagLabels}
