@@ -214,6 +214,14 @@ type Stats struct {
 	// the largest first. Only the Stats returned by Run (and given to the
 	// last Progress call) have it.
 	Cuts []Cut
+	// SoftErrors counts pages that answered 200 with an error page: a
+	// "page introuvable" (a stored one is then gone), a maintenance page
+	// or a login wall (the stored page is kept; these also count in
+	// Errors).
+	SoftErrors int
+	// ErrorPages counts, among SoftErrors, the maintenance pages and
+	// login walls: a site answering many of them is down for the crawl.
+	ErrorPages int
 	// Documents counts the PDF documents stored (also in Stored);
 	// DocumentsSkipped counts those skipped, by reason (pdftext.Reason:
 	// "no_text", "encrypted", "broken", "timeout", "too_large",

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/missionsearch/missionsearch"
 	"github.com/missionsearch/missionsearch/crawler"
 	"github.com/missionsearch/missionsearch/crawler/pdftext"
+	"github.com/missionsearch/missionsearch/store"
 )
 
 // reportPDF returns a one-page PDF report with title, subject (written
@@ -156,4 +158,54 @@ func TestOlderRecordsRefetched(t *testing.T) {
 	if r := s.requests("/etag"); r[len(r)-1].req.Header.Get("If-None-Match") != `"v1"` {
 		t.Errorf("the crawl after did not ask conditionally")
 	}
+}
+
+// TestSoftErrors recrawls a site whose pages now answer 200 with error
+// pages: a "page introuvable" takes its stored page out of the index, a
+// maintenance page and a login wall leave the stored pages as they were,
+// and none of their text is stored.
+func TestSoftErrors(t *testing.T) {
+	s := newSite(t)
+	var broken atomic.Bool
+	article := func(path, title, body, errTitle, errBody string) {
+		s.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			if broken.Load() {
+				w.Write([]byte(page(errTitle, errBody)))
+				return
+			}
+			w.Write([]byte(page(title, body)))
+		})
+	}
+	long := strings.Repeat("La mission a réuni ses partenaires à Rabat pour une journée de travail. ", 5)
+	article("/supprime", "Un article supprimé", long, "Page introuvable", "La page demandée n'existe pas ou a été déplacée.")
+	article("/maintenance", "Formation des techniciens en maintenance des équipements de santé", long, "Site en maintenance", "Le site est en cours de maintenance. Revenez plus tard.")
+	article("/prive", "Un article privé", long, "Connexion", "Veuillez vous connecter : identifiez-vous pour continuer.")
+	s.html("/", "Accueil", "Liens vers les articles de la mission.", "/supprime", "/maintenance", "/prive")
+	st := openStore(t)
+	cfg := s.config()
+	cfg.BoilerplatePages = -1
+	if stats, _ := crawl(t, cfg, st); stats.Stored != 4 {
+		t.Fatalf("first crawl stored %d pages, want 4: %+v", stats.Stored, stats)
+	}
+	broken.Store(true)
+	stats, _ := crawl(t, cfg, st)
+	if stats.SoftErrors != 3 || stats.Gone != 1 {
+		t.Errorf("recrawl: %d soft errors, %d gone; want 3 and 1", stats.SoftErrors, stats.Gone)
+	}
+	if _, ok := state(t, st, s.URL("/supprime")); !ok || pageAt(t, st, s.URL("/supprime")) != nil && !goneState(t, st, s.URL("/supprime")) {
+		t.Errorf("the 'page introuvable' article is still live")
+	}
+	for _, path := range []string{"/maintenance", "/prive"} {
+		p := pageAt(t, st, s.URL(path))
+		if p == nil || !strings.Contains(p.Body, "La mission a réuni") || goneState(t, st, s.URL(path)) {
+			t.Errorf("%s: the stored page was replaced or lost: %+v", path, p)
+		}
+	}
+}
+
+func goneState(t *testing.T, st *store.Store, u string) bool {
+	t.Helper()
+	s, ok := state(t, st, u)
+	return ok && s.Gone
 }

@@ -435,7 +435,33 @@ func (c *Crawler) process(ctx context.Context, p *pageFetch, bp func(string) boo
 		c.skip(ctx, p, "noindex")
 		return
 	}
+	if kind := softError(res); kind != "" {
+		c.softError(ctx, p, kind, res.Page.Title)
+		return
+	}
 	c.storePage(ctx, p, res)
+}
+
+// softError records a page that answered 200 with an error page of kind
+// (see softError): a "not found" takes a stored page out of the index as
+// a 404 would; a maintenance page or a login wall leaves the stored page
+// as it was. Either way nothing of the error page is stored.
+func (c *Crawler) softError(ctx context.Context, p *pageFetch, kind, title string) {
+	c.count(func(s *Stats) { s.SoftErrors++ })
+	stored := p.hasPrev && !p.prev.Gone && p.prev.ContentHash != ""
+	switch {
+	case kind == softNotFound && stored:
+		c.markStateGone(ctx, p)
+		c.log.Info("gone: the page answers a 'not found' page", "url", p.t.url, "title", title)
+	case kind == softNotFound:
+		if c.putState(ctx, deadState(p, http.StatusNotFound, true)) {
+			c.count(func(s *Stats) { s.Skipped++ })
+		}
+		c.log.Debug("not found (soft 404)", "url", p.t.url, "title", title)
+	default:
+		c.count(func(s *Stats) { s.Errors++; s.ErrorPages++ })
+		c.log.Warn("error page answered with 200: the stored page is kept", "url", p.t.url, "kind", kind, "title", title)
+	}
 }
 
 // storePage stores the extracted page res of p under its canonical URL,

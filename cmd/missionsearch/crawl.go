@@ -163,10 +163,18 @@ func crawlAndIndex(ctx context.Context, env *Env, data string, cfg crawler.Confi
 	fmt.Fprintf(env.Stdout, "crawl: %d pages fetched, %d stored, %d unchanged, %d gone, %d skipped, %d errors in %s\n",
 		stats.Fetched, stats.Stored, stats.Unchanged, stats.Gone, stats.Skipped, stats.Errors, stats.Elapsed.Round(time.Millisecond))
 	printDocuments(env, stats)
+	if stats.SoftErrors > 0 {
+		fmt.Fprintf(env.Stdout, "crawl: %d pages answered an error page with status 200 (%d maintenance or login pages, their stored pages kept; %d 'not found', gone)\n",
+			stats.SoftErrors, stats.ErrorPages, stats.SoftErrors-stats.ErrorPages)
+	}
 	printCuts(env, stats)
 	job.recordCrawl(stats)
 	if err != nil {
 		return fmt.Errorf("crawl interrupted (pages already stored are kept): %w", err)
+	}
+	if stats.ErrorPages > 0 && float64(stats.ErrorPages) > opts.MaxLoss*float64(max(stats.Fetched, 1)) && !opts.Force {
+		return fmt.Errorf("%d of the %d pages fetched answered a maintenance or login page: the stored pages are kept and the index is left as it is (--force to update it with the rest)",
+			stats.ErrorPages, stats.Fetched)
 	}
 	if stats.Stored+stats.Unchanged == 0 {
 		return fmt.Errorf("no page of %s could be fetched (%d errors, %d skipped): the index is left as it is",

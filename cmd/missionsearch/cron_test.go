@@ -98,8 +98,9 @@ func TestCLIArgumentsAndUsage(t *testing.T) {
 
 // TestCrawlLossGuard crawls the demo site, then crawls it again while it
 // answers a maintenance page (status 200) for its articles: the second crawl
-// exits 1, the live build stays the first one, and its articles are still
-// found; --force publishes.
+// recognises the error pages, keeps the stored pages, exits 1 and leaves
+// the live build; with --force it exits 0 and still stores nothing of the
+// maintenance text.
 func TestCrawlLossGuard(t *testing.T) {
 	site := demosite.New()
 	var maintenance atomic.Bool
@@ -141,7 +142,13 @@ func TestCrawlLossGuard(t *testing.T) {
 	if code, _, stderr := runMain(t, ctx, "crawl", "--data", data, "--delay", "0", "--force", ts.URL+"/"); code != 0 {
 		t.Errorf("crawl --force during maintenance: exit %d, want 0; stderr:\n%s", code, stderr)
 	}
-	if cur, _ := d.Current(); cur == first {
-		t.Errorf("crawl --force published nothing")
+	// The maintenance pages are error pages: even forced, their text is
+	// never stored, and the articles are still found.
+	code, out, _ = runMain(t, ctx, "search", "--data", data, "--json", "--", art.Title)
+	if code != 0 || !strings.Contains(out, art.Path) {
+		t.Errorf("after crawl --force, %q does not find %s", art.Title, art.Path)
+	}
+	if _, out, _ := runMain(t, ctx, "search", "--data", data, "--json", "--", "merci de revenir dans quelques instants"); strings.Contains(out, art.Path) {
+		t.Errorf("the maintenance text was stored for %s", art.Path)
 	}
 }
