@@ -155,7 +155,9 @@ site_name = "IOM Morocco"
 	// The environment wins over the file for the English site name's
 	// default (branding.site_name), not for [branding.lang.en].
 	vars := map[string]string{"MISSIONSEARCH_SITE_NAME": "AIM Maroc (env)"}
-	go func() { done <- Run(ctx, []string{"--config", cfg, "serve"}, func(k string) string { return vars[k] }, &stdout, &stderr) }()
+	go func() {
+		done <- Run(ctx, []string{"--config", cfg, "serve"}, func(k string) string { return vars[k] }, &stdout, &stderr)
+	}()
 	defer func() {
 		cancel()
 		<-done
