@@ -100,6 +100,9 @@ func startBrowserAt(t *testing.T, chromium, base string) *browser {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-extensions", true),
 		chromedp.Flag("lang", "fr-FR"),
+		// The page speaks the visitor's language: ask for French whatever
+		// the machine's locale.
+		chromedp.Flag("accept-lang", "fr-FR,fr"),
 		chromedp.WindowSize(1280, 900),
 	)
 	t.Cleanup(cancelAlloc)
