@@ -173,7 +173,8 @@ type CrawlState struct {
 	// duplicate content under two URLs once.
 	ContentHash string
 	// FirstSeen and LastSeen are when the URL was first and last fetched
-	// successfully (a 304 counts as seen).
+	// successfully (a 304 counts as seen); for a dead link never stored,
+	// LastSeen is when it was last checked.
 	FirstSeen time.Time
 	LastSeen  time.Time
 	// Gone is true once the URL answered 404 or 410, or vanished from the

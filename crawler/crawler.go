@@ -32,6 +32,7 @@ const (
 	DefaultMaxDepth         = 50
 	DefaultMaxBodyBytes     = 10 << 20
 	DefaultMaxDocumentBytes = 32 << 20
+	DefaultMaxAge           = 7 * 24 * time.Hour
 	DefaultTimeout          = 30 * time.Second
 	DefaultRetries          = 2
 	DefaultRetryBackoff     = 500 * time.Millisecond
@@ -77,6 +78,12 @@ type Store interface {
 	PutState(ctx context.Context, st missionsearch.CrawlState) error
 }
 
+// StaleLister is an optional ability of a Store: listing the stored pages
+// last seen before a time, which a crawl checks again (Config.MaxAge).
+type StaleLister interface {
+	StaleURLs(ctx context.Context, before time.Time, fn func(url string) error) error
+}
+
 // HashFinder is an optional ability of a Store: finding a live page by the
 // ContentHash of its state, so that content reached under two URLs is
 // stored once.
@@ -103,6 +110,12 @@ type Config struct {
 	// matching one of these are stored, and a listing among them is
 	// stored as an article. Both override the type the crawler decides.
 	NoIndex, IndexOnly []*regexp.Regexp
+	// MaxAge is how long a stored page may go unchecked: a crawl fetches
+	// again every stored page last seen longer ago, even when no link
+	// leads to it any more (a deleted, unlinked article then leaves the
+	// index), and a known dead link is fetched again only once its last
+	// check is that old. 0 means DefaultMaxAge; negative, never.
+	MaxAge time.Duration
 	// MaxPages stops the crawl after this many page fetches (redirect hops
 	// count); 0 means no limit.
 	MaxPages int
@@ -367,6 +380,9 @@ func withDefaults(cfg Config) Config {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if cfg.MaxAge == 0 {
+		cfg.MaxAge = DefaultMaxAge
+	}
 	if cfg.MaxDocumentBytes <= 0 {
 		cfg.MaxDocumentBytes = DefaultMaxDocumentBytes
 	}
@@ -430,6 +446,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 			c.front.push(task{kind: taskPage, url: u.String(), seed: true}, false)
 		}
 	}
+	c.queueStale(ctx)
 	stopWatch := context.AfterFunc(ctx, c.front.close)
 	defer stopWatch()
 

@@ -209,3 +209,55 @@ func goneState(t *testing.T, st *store.Store, u string) bool {
 	s, ok := state(t, st, u)
 	return ok && s.Gone
 }
+
+// TestStalePagesRechecked: an article deleted from the site and unlinked
+// stays in the index until its last check is MaxAge old; then the crawl
+// fetches it although nothing links to it, and it leaves. A dead link is
+// not fetched again before MaxAge.
+func TestStalePagesRechecked(t *testing.T) {
+	s := newSite(t)
+	var deleted atomic.Bool
+	s.HandleFunc("/article", func(w http.ResponseWriter, r *http.Request) {
+		if deleted.Load() {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte(page("Un article", strings.Repeat("La mission a réuni ses partenaires. ", 10))))
+	})
+	s.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		if deleted.Load() {
+			w.Write([]byte(page("Accueil", "Bienvenue.", "/mort")))
+			return
+		}
+		w.Write([]byte(page("Accueil", "Bienvenue.", "/article", "/mort")))
+	})
+	st := openStore(t)
+	cfg := s.config()
+	cfg.BoilerplatePages = -1
+	crawl(t, cfg, st)
+	if pageAt(t, st, s.URL("/article")) == nil || s.Hits("/mort") != 1 {
+		t.Fatalf("first crawl: article stored %v, dead link fetched %d times", pageAt(t, st, s.URL("/article")) != nil, s.Hits("/mort"))
+	}
+	deleted.Store(true)
+	crawl(t, cfg, st) // MaxAge 7 days: the unlinked article is not due
+	if s.Hits("/article") != 1 || goneState(t, st, s.URL("/article")) {
+		t.Errorf("an article checked minutes ago was fetched again (%d fetches)", s.Hits("/article"))
+	}
+	if s.Hits("/mort") != 1 {
+		t.Errorf("a dead link checked minutes ago was fetched again (%d fetches)", s.Hits("/mort"))
+	}
+	cfg.MaxAge = time.Nanosecond // everything is due
+	stats, _ := crawl(t, cfg, st)
+	if s.Hits("/article") != 2 || !goneState(t, st, s.URL("/article")) || stats.Gone != 1 {
+		t.Errorf("the deleted, unlinked article: %d fetches, gone %v (stats %+v)", s.Hits("/article"), goneState(t, st, s.URL("/article")), stats)
+	}
+	if s.Hits("/mort") != 2 {
+		t.Errorf("a dead link past MaxAge was not checked again (%d fetches)", s.Hits("/mort"))
+	}
+}

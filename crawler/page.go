@@ -63,6 +63,13 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 		}
 		return
 	}
+	if hasPrev && prev.Gone && prev.ContentHash == "" && !prev.LastSeen.IsZero() && c.cfg.MaxAge > 0 &&
+		time.Since(prev.LastSeen) < c.cfg.MaxAge && !t.seed {
+		// A dead link checked recently: checked again once MaxAge passed.
+		c.count(func(s *Stats) { s.Skipped++ })
+		c.log.Debug("dead link checked recently", "url", t.url, "status", prev.Status, "checked", prev.LastSeen)
+		return
+	}
 	hdr := http.Header{}
 	// A 304 is only useful when the links of the page are known: they are
 	// queued again in its place. A state without them (stored before they
@@ -166,7 +173,7 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 // deadState is the state of a URL never stored that answered status: no
 // page, no link to follow, gone for a 404 or 410.
 func deadState(p *pageFetch, status int, gone bool) missionsearch.CrawlState {
-	return missionsearch.CrawlState{URL: p.st.URL, Status: status, Gone: gone, Links: []string{}}
+	return missionsearch.CrawlState{URL: p.st.URL, Status: status, Gone: gone, Links: []string{}, LastSeen: p.st.LastSeen}
 }
 
 // skip records p's state without a page and counts it skipped.

@@ -126,3 +126,30 @@ func documentTitle(linkText, u string) string {
 	name = strings.TrimSuffix(name, path.Ext(name))
 	return strings.NewReplacer("-", " ", "_", " ").Replace(name)
 }
+
+// queueStale queues the stored pages of the crawl's hosts last seen more
+// than MaxAge ago, so that a page no link leads to any more is still
+// checked: when the site deleted it, it leaves the index. They are queued
+// like sitemap URLs (no pattern budget), after the seeds.
+func (c *Crawler) queueStale(ctx context.Context) {
+	sl, ok := c.store.(StaleLister)
+	if !ok || c.cfg.MaxAge < 0 {
+		return
+	}
+	n := 0
+	err := sl.StaleURLs(ctx, time.Now().Add(-c.cfg.MaxAge), func(u string) error {
+		if c.enqueue(u, nil, task{depth: 1, sitemap: true}, false) {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		if ctx.Err() == nil {
+			c.fatal(err)
+		}
+		return
+	}
+	if n > 0 {
+		c.log.Info("stored pages due for a check", "pages", n, "max_age", c.cfg.MaxAge)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/missionsearch/missionsearch"
 )
@@ -161,6 +162,31 @@ func (s *Store) SetDerived(ctx context.Context, id string, d missionsearch.Deriv
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: set derived %s: %w", id, err)
+	}
+	return nil
+}
+
+// StaleURLs calls fn with the URL of every live stored page last seen (a
+// 200 or a 304) before t, in URL order: the pages a crawl must check
+// again even when no link leads to them any more. fn may not write to s.
+func (s *Store) StaleURLs(ctx context.Context, before time.Time, fn func(url string) error) error {
+	rows, err := s.r.QueryContext(ctx, `SELECT url FROM crawl_state
+		WHERE gone = 0 AND page_id IS NOT NULL AND last_seen < ? ORDER BY url`, formatTime(before))
+	if err != nil {
+		return fmt.Errorf("store: stale urls: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			return fmt.Errorf("store: stale urls: %w", err)
+		}
+		if err := fn(u); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: stale urls: %w", err)
 	}
 	return nil
 }

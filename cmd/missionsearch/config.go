@@ -54,6 +54,7 @@ type crawlConfig struct {
 	MaxPages    *int     `toml:"max_pages"`
 	MaxDepth    *int     `toml:"max_depth"`
 	MaxPDFMB    *int     `toml:"max_pdf_mb"`
+	MaxAge      string   `toml:"max_age"`
 	NoIndex     []string `toml:"no_index"`
 	IndexOnly   []string `toml:"index_only"`
 	Include     []string `toml:"include"`
@@ -258,7 +259,7 @@ func (c *loadedConfig) check(data []byte) configErrors {
 			bad(v.key, "must be a positive number")
 		}
 	}
-	for _, v := range []struct{ key, d string }{{"timeout", f.Timeout}, {"crawl.delay", f.Crawl.Delay}} {
+	for _, v := range []struct{ key, d string }{{"timeout", f.Timeout}, {"crawl.delay", f.Crawl.Delay}, {"crawl.max_age", f.Crawl.MaxAge}} {
 		if v.d != "" {
 			if d, err := time.ParseDuration(v.d); err != nil || d < 0 {
 				bad(v.key, "%q is not a duration such as 250ms or 5s", v.d)
@@ -366,6 +367,7 @@ var settings = []setting{
 	{"max-pages", "MISSIONSEARCH_MAX_PAGES", "crawl.max_pages"},
 	{"max-depth", "MISSIONSEARCH_MAX_DEPTH", "crawl.max_depth"},
 	{"max-pdf-mb", "MISSIONSEARCH_MAX_PDF_MB", "crawl.max_pdf_mb"},
+	{"max-age", "MISSIONSEARCH_MAX_AGE", "crawl.max_age"},
 	{"site-name", "MISSIONSEARCH_SITE_NAME", "branding.site_name"},
 	{"site-url", "MISSIONSEARCH_SITE_URL", "branding.site_url"},
 	{"logo-url", "MISSIONSEARCH_LOGO_URL", "branding.logo_url"},

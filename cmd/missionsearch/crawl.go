@@ -35,6 +35,7 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 	delay := fs.Duration("delay", 250*time.Millisecond, "minimum delay between two requests to one host (robots.txt Crawl-delay can raise it)")
 	concurrency := fs.Int("concurrency", 4, "parallel fetches")
 	maxDepth := fs.Int("max-depth", 50, "maximum link depth from the start URLs")
+	maxAge := fs.Duration("max-age", crawler.DefaultMaxAge, "longest time a stored page goes unchecked: older ones are fetched again even when no link leads to them (a deleted page then leaves the index), and dead links are checked again only after it; 0 = every crawl")
 	var include, exclude, hosts, noIndexRE, indexOnlyRE stringList
 	fs.Var(&include, "include", "only crawl URLs matching this regexp (repeatable)")
 	fs.Var(&exclude, "exclude", "never crawl URLs matching this regexp (repeatable)")
@@ -104,6 +105,7 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 		AllowedHosts:     hosts,
 		MaxPages:         *maxPages,
 		MaxDepth:         *maxDepth,
+		MaxAge:           max(*maxAge, time.Nanosecond),
 		Delay:            *delay,
 		Concurrency:      *concurrency,
 		Logger:           env.Logger.With("component", "crawler"),
