@@ -25,6 +25,7 @@ const (
 	routeSuggest    = "api_suggest"
 	routeDocument   = "api_document"
 	routeReindex    = "api_admin_reindex"
+	routeDeadLinks  = "api_admin_links"
 	routeOpenAPI    = "api_openapi"
 	routeHealth     = "healthz"
 	routeReady      = "readyz"
@@ -55,6 +56,7 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/api/suggest", cached(s.handleSuggest)).Methods(get...).Name(routeSuggest)
 	r.Handle("/api/documents/{id}", cached(s.handleDocument)).Methods(get...).Name(routeDocument)
 	r.Handle("/api/admin/reindex", http.HandlerFunc(s.handleReindex)).Methods(http.MethodPost).Name(routeReindex)
+	r.Handle("/api/admin/links", s.withTimeout(s.cfg.ExportTimeout, s.handleDeadLinks)).Methods(get...).Name(routeDeadLinks)
 	r.Handle("/api/openapi.json", cacheable(300, http.HandlerFunc(s.handleOpenAPI))).Methods(get...).Name(routeOpenAPI)
 	r.Handle("/healthz", http.HandlerFunc(s.handleHealth)).Methods(get...).Name(routeHealth)
 	r.Handle("/readyz", http.HandlerFunc(s.handleReady)).Methods(get...).Name(routeReady)

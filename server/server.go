@@ -30,6 +30,9 @@ type Config struct {
 	// POST /api/admin/reindex. It returns an ECONFLICT *missionsearch.Error
 	// when a reindex is already running. nil disables the endpoint (404).
 	Reindex func(context.Context) error
+	// DeadLinks lists the site's dead links for GET /api/admin/links;
+	// nil disables the endpoint (404).
+	DeadLinks func(ctx context.Context, fn func(DeadLink) error) error
 	// AdminToken is the bearer token of the admin endpoints; "" disables
 	// them (404).
 	AdminToken string

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/csv"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -56,6 +58,45 @@ func TestLinksBroken(t *testing.T) {
 	}
 	if code, _, _ := runMain(t, t.Context(), "links", "--data", data); code != 2 {
 		t.Errorf("links without a report: exit %d, want 2", code)
+	}
+
+	// The staff view: GET /api/admin/links with the admin token.
+	env := &Env{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Logger: discardLogger()}
+	srv, err := startServer(t.Context(), env, serveConfig{data: data, addr: "127.0.0.1:0", adminToken: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.close()
+	get := func(path, token string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, srv.url+path, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if c, _ := get("/api/admin/links", ""); c != http.StatusUnauthorized {
+		t.Errorf("dead links without the token: %d, want 401", c)
+	}
+	c, body := get("/api/admin/links", "s3cret")
+	var res struct {
+		Total int
+		Links []struct {
+			URL     string
+			Status  int
+			CitedBy []string `json:"cited_by"`
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &res); c != 200 || err != nil || res.Total != 3 || len(res.Links) != 3 {
+		t.Errorf("GET /api/admin/links: %d %s", c, body)
+	}
+	if c, csvBody := get("/api/admin/links?format=csv", "s3cret"); c != 200 || !strings.Contains(csvBody, "410,"+site.URL+"/retire,"+site.URL+"/a") {
+		t.Errorf("GET /api/admin/links?format=csv: %d\n%s", c, csvBody)
 	}
 
 	clean := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

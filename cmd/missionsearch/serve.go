@@ -174,6 +174,7 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 	go live.Watch(watchCtx, 2*time.Second)
 
 	var reindex func(context.Context) error
+	var deadLinks func(context.Context, func(server.DeadLink) error) error
 	if !cfg.readOnly {
 		var mu sync.Mutex
 		reindex = func(ctx context.Context) error {
@@ -191,6 +192,16 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 			}
 			return live.Reload()
 		}
+		deadLinks = func(ctx context.Context, fn func(server.DeadLink) error) error {
+			st, err := store.Open(ctx, filepath.Join(cfg.data, "store.db"))
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			return st.BrokenLinks(ctx, func(l store.BrokenLink) error {
+				return fn(server.DeadLink{URL: l.URL, Status: l.Status, CitedBy: l.CitedBy})
+			})
+		}
 	}
 
 	reg := prometheus.NewRegistry()
@@ -205,6 +216,7 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 	srv, err := server.New(server.Config{
 		Searcher:         searcher,
 		Reindex:          reindex,
+		DeadLinks:        deadLinks,
 		AdminToken:       cfg.adminToken,
 		Logger:           logger.With("component", "server"),
 		Registerer:       reg,
