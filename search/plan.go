@@ -22,8 +22,10 @@ import (
 // sets in shared/eval: 0.922 → 0.935 and 0.774 → 0.792 nDCG@10). The
 // unstemmed title rewards the exact form typed; typo-tolerant alternatives
 // weigh little, so that exact matches rank first; the whole query found as
-// a phrase adds to the words' scores.
-const (
+// a phrase adds to the words' scores. bleve applies a boost only to leaf
+// queries (terms, phrases), so each is set on the leaves of its group.
+// They are variables for the tests that check each one's effect.
+var (
 	boostTitle      = 0.02
 	boostBody       = 1.0
 	boostTitleExact = 1.0
@@ -314,11 +316,11 @@ func (p *plan) wordQuery(ti *termInfo) query.Query {
 			if f := ti.stemFuzz(i); f > 0 {
 				st := ti.stems[i][0]
 				fuzzy = append(fuzzy,
-					p.fuzzyTerm(index.TitleField(l), st, f, boostTitle),
-					p.fuzzyTerm(index.BodyField(l), st, f, boostBody))
+					p.fuzzyTerm(index.TitleField(l), st, f, boostTitle*boostFuzzy),
+					p.fuzzyTerm(index.BodyField(l), st, f, boostBody*boostFuzzy))
 			}
 		}
-		fuzzy = append(fuzzy, p.fuzzyTerm(index.FieldTitleExact, ti.fold[0], ti.fuzz, boostTitleExact))
+		fuzzy = append(fuzzy, p.fuzzyTerm(index.FieldTitleExact, ti.fold[0], ti.fuzz, boostTitleExact*boostFuzzy))
 	}
 	// Known words close to an unknown one, found in the unstemmed titles
 	// and searched like the word itself: "migratoin" → migration → migr.
@@ -327,11 +329,11 @@ func (p *plan) wordQuery(ti *termInfo) query.Query {
 		for i := range missionsearch.Langs {
 			stems[i] = terms(p.s.an.lang[i], c)
 		}
-		fuzzy = append(fuzzy, p.exactQuery(stems, []string{c}, 1))
+		fuzzy = append(fuzzy, p.exactQuery(stems, []string{c}, boostFuzzy))
 	}
-	fq := bleve.NewDisjunctionQuery(fuzzy...)
-	fq.SetBoost(boostFuzzy)
-	return bleve.NewDisjunctionQuery(exact, fq)
+	// bleve applies a boost only to leaf queries: the typo group's weight
+	// is in each of its leaves.
+	return bleve.NewDisjunctionQuery(exact, bleve.NewDisjunctionQuery(fuzzy...))
 }
 
 // exactQuery matches the given terms in the title, body, headings, lead
@@ -374,16 +376,15 @@ func (p *plan) phraseQuery(text string, boost float64) query.Query {
 			pq := bleve.NewMatchPhraseQuery(text)
 			pq.SetField(f.field)
 			pq.Analyzer = index.AnalyzerFor(l)
-			pq.SetBoost(f.boost)
-			qs = append(qs, &phraseQuery{Field: f.field, Text: text, Boost: f.boost, an: p.s.an.lang[i], inner: pq})
+			pq.SetBoost(f.boost * boost)
+			qs = append(qs, &phraseQuery{Field: f.field, Text: text, Boost: f.boost * boost, an: p.s.an.lang[i], inner: pq})
 		}
 	}
 	if len(qs) == 0 {
 		return nil
 	}
-	d := bleve.NewDisjunctionQuery(qs...)
-	d.SetBoost(boost)
-	return d
+	// The boost is in each leaf: bleve ignores a disjunction's own.
+	return bleve.NewDisjunctionQuery(qs...)
 }
 
 // allTerms matches documents whose field has every one of terms.
