@@ -171,6 +171,14 @@ func (s *Searcher) plan(ctx context.Context, v *view, q Query) (*plan, error) {
 			}
 			hasContent = hasContent || !ti.stop
 			alts = append(alts, ti)
+			// An acronym also finds the names it stands for.
+			if !t.Phrase && !ti.stop && len(ti.fold) == 1 {
+				for _, name := range acronyms[ti.fold[0]] {
+					if ni := info(Term{Text: name, Phrase: true}); !ni.noTerms() {
+						alts = append(alts, ni)
+					}
+				}
+			}
 		}
 		if len(alts) > 0 {
 			all = append(all, alts)
