@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -37,6 +38,9 @@ var (
 	boostHeadings = 0.05
 	boostLead     = 0.05
 	boostTags     = 0.05
+	// boostYear weighs a page dated the year typed beside other words
+	// ("atelier 2019") above a page that only writes the year.
+	boostYear = 2.0
 )
 
 // minShouldAll is the largest number of words a query must match all of;
@@ -92,6 +96,10 @@ type termInfo struct {
 	// known words close to it, the closest and most frequent first.
 	unknown bool
 	cands   []string
+	// year is set for a four-digit year typed beside other words
+	// ("atelier 2019"): pages dated that year match it too, and rank
+	// above those that only write it.
+	year string
 }
 
 // noTerms reports whether t analyses to nothing in every language.
@@ -182,6 +190,15 @@ func (s *Searcher) plan(ctx context.Context, v *view, q Query) (*plan, error) {
 		}
 		if len(alts) > 0 {
 			all = append(all, alts)
+		}
+	}
+	if len(all) >= 2 {
+		for _, alts := range all {
+			if len(alts) == 1 && !alts[0].Phrase && yearRE.MatchString(alts[0].Text) {
+				if y, _ := strconv.Atoi(alts[0].Text); y >= 1990 && y <= 2100 {
+					alts[0].year = alts[0].Text
+				}
+			}
 		}
 	}
 	for _, alts := range all {
@@ -301,6 +318,12 @@ func (p *plan) clauseQuery(alts []*termInfo) query.Query {
 			continue
 		}
 		qs = append(qs, p.wordQuery(ti))
+		if ti.year != "" {
+			yq := bleve.NewTermQuery(ti.year)
+			yq.SetField(index.FieldYear)
+			yq.SetBoost(boostYear)
+			qs = append(qs, yq)
+		}
 	}
 	if len(qs) == 1 {
 		return qs[0]
