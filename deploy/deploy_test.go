@@ -42,7 +42,9 @@ func mustBuild(tb testing.TB, extra ...string) string {
 		tb.Skip("builds the binary")
 	}
 	bin := filepath.Join(tb.TempDir(), "missionsearch")
-	args := append([]string{"build", "-o", bin}, extra...)
+	// -trimpath and CGO_ENABLED=0 as the Dockerfile builds: the two
+	// builds share the compiled packages in the build cache.
+	args := append([]string{"build", "-trimpath", "-o", bin}, extra...)
 	cmd := exec.Command("go", append(args, "../cmd/missionsearch")...)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
