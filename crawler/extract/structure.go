@@ -585,23 +585,41 @@ func classify(u *url.URL, s *Signals) (missionsearch.PageType, string) {
 func headingsIn(root *html.Node, skip map[*html.Node]bool) []string {
 	var out []string
 	seen := map[string]bool{}
+	walkContent(root, skip, func(n *html.Node) bool {
+		if len(out) >= 50 {
+			return false
+		}
+		switch n.DataAtom {
+		case atom.H2, atom.H3, atom.H4:
+			if t := missionsearch.TruncateRunes(collapse(textOf(n)), 200); t != "" && !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+			return false
+		}
+		return true
+	})
+	return out
+}
+
+// walkContent calls visit with each element under root (root included)
+// outside boilerplate and outside the skipped nodes, in document order,
+// descending into an element only when visit returns true, to at most
+// maxDepth levels.
+func walkContent(root *html.Node, skip map[*html.Node]bool, visit func(n *html.Node) bool) {
 	var walk func(n *html.Node, depth int, inArticle bool)
 	walk = func(n *html.Node, depth int, inArticle bool) {
-		if depth > maxDepth || len(out) >= 50 {
+		if depth > maxDepth {
 			return
 		}
 		if n.Type == html.ElementNode {
 			if skip[n] || n != root && isBoilerplate(n, inArticle) {
 				return
 			}
-			switch n.DataAtom {
-			case atom.Article:
+			if n.DataAtom == atom.Article {
 				inArticle = true
-			case atom.H2, atom.H3, atom.H4:
-				if t := missionsearch.TruncateRunes(collapse(textOf(n)), 200); t != "" && !seen[t] {
-					seen[t] = true
-					out = append(out, t)
-				}
+			}
+			if !visit(n) {
 				return
 			}
 		}
@@ -610,7 +628,6 @@ func headingsIn(root *html.Node, skip map[*html.Node]bool) []string {
 		}
 	}
 	walk(root, 0, false)
-	return out
 }
 
 // alternate is a <link rel=alternate hreflang> or a language switcher link.
@@ -697,31 +714,19 @@ var weekdays = setOf("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"
 func textLinks(root *html.Node, page *url.URL, nz *normalizer, skip map[*html.Node]bool) []Teaser {
 	var out []Teaser
 	seen := map[string]bool{page.String(): true}
-	var walk func(n *html.Node, depth int, inArticle bool)
-	walk = func(n *html.Node, depth int, inArticle bool) {
-		if depth > maxDepth || len(out) >= 200 {
-			return
+	walkContent(root, skip, func(n *html.Node) bool {
+		if len(out) >= 200 {
+			return false
 		}
-		if n.Type == html.ElementNode {
-			if skip[n] || n != root && isBoilerplate(n, inArticle) {
-				return
+		if n.DataAtom == atom.A {
+			if u, err := nz.normalize(attr(n, "href")); err == nil && !seen[u] {
+				seen[u] = true
+				out = append(out, Teaser{URL: u, Title: missionsearch.TruncateRunes(collapse(textOf(n)), 300)})
 			}
-			switch n.DataAtom {
-			case atom.Article:
-				inArticle = true
-			case atom.A:
-				if u, err := nz.normalize(attr(n, "href")); err == nil && !seen[u] {
-					seen[u] = true
-					out = append(out, Teaser{URL: u, Title: missionsearch.TruncateRunes(collapse(textOf(n)), 300)})
-				}
-				return
-			}
+			return false
 		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c, depth+1, inArticle)
-		}
-	}
-	walk(root, 0, false)
+		return true
+	})
 	return out
 }
 
@@ -732,32 +737,20 @@ func textLinks(root *html.Node, page *url.URL, nz *normalizer, skip map[*html.No
 func metaDate(root *html.Node, skip map[*html.Node]bool, order NumericOrder) (time.Time, string) {
 	var found time.Time
 	src := ""
-	var walk func(n *html.Node, depth int, inArticle bool)
-	walk = func(n *html.Node, depth int, inArticle bool) {
-		if src != "" || depth > maxDepth {
-			return
+	walkContent(root, skip, func(n *html.Node) bool {
+		if src != "" {
+			return false
 		}
-		if n.Type == html.ElementNode {
-			if skip[n] || n != root && isBoilerplate(n, inArticle) {
-				return
-			}
-			if n.DataAtom == atom.Article {
-				inArticle = true
-			}
-			if isContentMeta(n) && !hasClass(n, "field--name-changed") && !hasClass(n, "updated") {
-				if t, numeric, ok := parseDateKind(collapse(textOf(n)), order); ok {
-					found, src = t, missionsearch.DateProse
-					if numeric {
-						src = missionsearch.DateNumeric
-					}
+		if isContentMeta(n) && !hasClass(n, "field--name-changed") && !hasClass(n, "updated") {
+			if t, numeric, ok := parseDateKind(collapse(textOf(n)), order); ok {
+				found, src = t, missionsearch.DateProse
+				if numeric {
+					src = missionsearch.DateNumeric
 				}
-				return
 			}
+			return false
 		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c, depth+1, inArticle)
-		}
-	}
-	walk(root, 0, false)
+		return true
+	})
 	return found, src
 }
