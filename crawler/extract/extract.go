@@ -423,8 +423,8 @@ func chooseLang(m *docMeta, title, body string, opts Options) missionsearch.Lang
 	if !def.Valid() {
 		def = missionsearch.LangFR
 	}
-	s := scoreLang(title + "\n" + body)
-	textLang, strong := s.decide()
+	s := missionsearch.ScoreLang(title + "\n" + body)
+	textLang, strong := s.Decide()
 	if attr := langFromTag(firstNonEmpty(m.htmlLang, m.contentLang, m.ogLocale)); attr != "" {
 		if strong && textLang != attr {
 			if textLang == missionsearch.LangAR || attr == missionsearch.LangAR {
@@ -433,14 +433,14 @@ func chooseLang(m *docMeta, title, body string, opts Options) missionsearch.Lang
 			// French and English share a script and documentation often
 			// leaves passages untranslated: the text overrides the markup
 			// only when the title does not say otherwise.
-			if t := scoreLang(title); textLang == missionsearch.LangEN && t.en >= t.fr ||
-				textLang == missionsearch.LangFR && t.fr >= t.en {
+			if t := missionsearch.ScoreLang(title); textLang == missionsearch.LangEN && t.EN >= t.FR ||
+				textLang == missionsearch.LangFR && t.FR >= t.EN {
 				return textLang
 			}
 		}
 		return attr
 	}
-	if s.fr == 0 && s.en == 0 && s.arabic == 0 {
+	if s.FR == 0 && s.EN == 0 && s.Arabic == 0 {
 		return def // no evidence at all
 	}
 	return textLang
