@@ -19,7 +19,7 @@ import (
 // segment's dictionary with it, at every search and for every field: a
 // word query has up to seven fuzzy clauses, and the automata were more
 // than half of the bytes a search allocated. fuzzyQuery is FuzzyQuery
-// (prefix 0) with its candidates kept per snapshot: the same terms, edit
+// with its candidates kept per snapshot: the same terms, edit
 // distances and searcher, hence the same matches and scores.
 
 // maxFuzzyCached bounds the candidates kept for one snapshot; the cache
@@ -27,8 +27,9 @@ import (
 const maxFuzzyCached = 4096
 
 type fuzzyKey struct {
-	field, term string
-	fuzziness   int
+	field, term, prefix string
+	fuzziness           int
+	minCount            uint64
 }
 
 type fuzzyEntry struct {
@@ -43,11 +44,12 @@ type fuzzyCache struct {
 	m    map[fuzzyKey]fuzzyEntry
 }
 
-// candidates returns the terms of field within fuzziness edits of term
-// in the index r reads, with their edit distances, as bleve's fuzzy
-// searcher finds them.
-func (c *fuzzyCache) candidates(r bindex.IndexReader, field, term string, fuzziness int) (fuzzyEntry, error) {
-	key := fuzzyKey{field, term, fuzziness}
+// candidates returns the terms of field that start with prefix and are
+// within fuzziness edits of term in the index r reads, with their edit
+// distances, as bleve's fuzzy searcher finds them; with minCount > 0, only
+// those on at least minCount pages (term itself is always kept).
+func (c *fuzzyCache) candidates(r bindex.IndexReader, field, term, prefix string, fuzziness int, minCount uint64) (fuzzyEntry, error) {
+	key := fuzzyKey{field, term, prefix, fuzziness, minCount}
 	c.mu.Lock()
 	if c.snap == r {
 		if e, ok := c.m[key]; ok {
@@ -61,7 +63,7 @@ func (c *fuzzyCache) candidates(r bindex.IndexReader, field, term string, fuzzin
 	if !ok {
 		return fuzzyEntry{}, errUnsupported
 	}
-	fd, err := fr.FieldDictFuzzy(field, term, fuzziness, "")
+	fd, err := fr.FieldDictFuzzy(field, term, fuzziness, prefix)
 	if err != nil {
 		return fuzzyEntry{}, err
 	}
@@ -81,6 +83,23 @@ func (c *fuzzyCache) candidates(r bindex.IndexReader, field, term string, fuzzin
 	if err := fd.Close(); err != nil {
 		return fuzzyEntry{}, err
 	}
+	if minCount > 0 {
+		// The fuzzy dictionary does not count: each candidate's postings do.
+		kept := 0
+		for i, t := range e.terms {
+			n := minCount
+			if t != term {
+				if n, err = docCount(r, field, t); err != nil {
+					return fuzzyEntry{}, err
+				}
+			}
+			if n >= minCount {
+				e.terms[kept], e.distances[kept] = t, e.distances[i]
+				kept++
+			}
+		}
+		e.terms, e.distances = e.terms[:kept], e.distances[:kept]
+	}
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -91,13 +110,26 @@ func (c *fuzzyCache) candidates(r bindex.IndexReader, field, term string, fuzzin
 	return e, nil
 }
 
-// fuzzyQuery matches the terms of field within Fuzziness edits of Term,
-// like bleve's FuzzyQuery with no prefix, with its candidates from cache.
+// docCount returns the number of documents with term in field.
+func docCount(r bindex.IndexReader, field, term string) (uint64, error) {
+	tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, err
+	}
+	defer tfr.Close()
+	return tfr.Count(), nil
+}
+
+// fuzzyQuery matches the terms of field that start with Prefix, are within
+// Fuzziness edits of Term and, with MinCount, are on at least MinCount
+// pages: bleve's FuzzyQuery with a prefix, with its candidates from cache.
 type fuzzyQuery struct {
 	cache     *fuzzyCache
 	Field     string  `json:"field"`
 	Term      string  `json:"term"`
+	Prefix    string  `json:"prefix,omitempty"`
 	Fuzziness int     `json:"fuzziness"`
+	MinCount  uint64  `json:"min_count,omitempty"`
 	Boost     float64 `json:"boost"`
 }
 
@@ -105,7 +137,7 @@ func (q *fuzzyQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mappi
 	if q.Fuzziness == 0 {
 		return searcher.NewTermSearcher(ctx, r, q.Term, q.Field, q.Boost, opts)
 	}
-	e, err := q.cache.candidates(r, q.Field, q.Term, q.Fuzziness)
+	e, err := q.cache.candidates(r, q.Field, q.Term, q.Prefix, q.Fuzziness, q.MinCount)
 	if err != nil {
 		return nil, err
 	}

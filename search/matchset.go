@@ -65,7 +65,7 @@ func (ev *evaluator) eval(q query.Query) (bm *roaring.Bitmap, none bool, err err
 		bm, err := ev.postings(q.Field(), q.Term)
 		return bm, false, err
 	case *fuzzyQuery:
-		e, err := q.cache.candidates(ev.snap, q.Field, q.Term, q.Fuzziness)
+		e, err := q.cache.candidates(ev.snap, q.Field, q.Term, q.Prefix, q.Fuzziness, q.MinCount)
 		if err != nil {
 			return nil, false, err
 		}

@@ -43,9 +43,9 @@ var (
 	boostYear = 2.0
 )
 
-// minShouldAll is the largest number of words a query must match all of;
-// longer queries must match all but one (see textQuery).
-const minShouldAll = 2
+// maxMissing is the most words a page of the fill may lack (see
+// textQuery).
+const maxMissing = 2
 
 // Suggestions from the vocabulary: at most this many corrections of an
 // unknown word are searched for it.
@@ -92,6 +92,9 @@ type termInfo struct {
 	fold  []string    // unstemmed, folded terms (index.AnalyzerFold)
 	stop  bool        // a stop word (no terms) in some language
 	fuzz  int         // edit distance of the typo-tolerant alternative; 0 for none
+	// minCount is the fewest pages a typo alternative must be on (0: any):
+	// a rare word's alternatives must be much more common than it.
+	minCount uint64
 	// unknown is true for a word found nowhere in the index; cands are
 	// known words close to it, the closest and most frequent first.
 	unknown bool
@@ -113,13 +116,40 @@ func (t *termInfo) noTerms() bool {
 }
 
 // stemFuzz returns the edit distance allowed on the stem of t in the
-// language of index i: fuzzy matching runs on stems, and a short stem
-// ("even" for événements) would match too many unrelated words.
+// language of index i. Typos are on the word as typed, and fuzzy matching
+// runs on stems: only a stem that is nearly the word (at most one letter
+// cut) stands for it; a short stem ("even" for événements, "ordin" for
+// ordinateur, which is one edit from "ordon", ordonnées) would match
+// unrelated words. Those words get their alternatives from the titles'
+// words (termInfo.cands) only.
 func (t *termInfo) stemFuzz(i int) int {
 	if t.fuzz == 0 || len(t.stems[i]) != 1 {
 		return 0
 	}
-	return min(t.fuzz, fuzziness(utf8.RuneCountInString(t.stems[i][0])))
+	n := utf8.RuneCountInString(t.stems[i][0])
+	if len(t.fold) != 1 || n < utf8.RuneCountInString(t.fold[0])-1 {
+		return 0
+	}
+	return min(t.fuzz, fuzziness(n))
+}
+
+// typoPrefix returns the start of term (a word or its stem) that a typo
+// alternative must keep: its first letter, its first two from 8 letters on
+// (the length of the typed word, n runes). Typos are rarely on the first
+// letters, and the words that differ there are other words: ordinateur is
+// not coordination, apiculture not agriculture, Hollande not Roland.
+func typoPrefix(term string, n int) string {
+	keep := 1
+	if n >= 8 {
+		keep = 2
+	}
+	for i := range term {
+		if keep == 0 {
+			return term[:i]
+		}
+		keep--
+	}
+	return term
 }
 
 // fuzziness returns the edit distance allowed for a typo in a word of n
@@ -247,12 +277,41 @@ func (s *Searcher) plan(ctx context.Context, v *view, q Query) (*plan, error) {
 	return p, nil
 }
 
-// relaxable reports whether the query can be relaxed from all words to any.
+// relaxable reports whether the query can be relaxed from all words to
+// some of them.
 func (p *plan) relaxable() bool { return len(p.clauses) >= 2 }
 
-// textQuery returns the bleve query of the words: every clause must match,
-// all but one from three clauses on, any one when relaxed; the phrase bonus is optional, exclusions must not
-// match. The empty query matches every page.
+// withoutTypos returns p with the typo alternatives of its words removed,
+// and the words that had some; nil when none had.
+func (p *plan) withoutTypos() (*plan, []string) {
+	var words []string
+	cp := *p
+	cp.clauses = make([][]*termInfo, len(p.clauses))
+	for i, alts := range p.clauses {
+		cp.clauses[i] = make([]*termInfo, len(alts))
+		for j, ti := range alts {
+			cp.clauses[i][j] = ti
+			if ti.Phrase || (len(ti.cands) == 0 && ti.fuzz == 0) {
+				continue
+			}
+			words = append(words, ti.Text)
+			plain := *ti
+			plain.fuzz, plain.cands = 0, nil
+			cp.clauses[i][j] = &plain
+		}
+	}
+	if len(words) == 0 {
+		return nil, nil
+	}
+	cp.marks = [3]*matcher{}
+	return &cp, words
+}
+
+// textQuery returns the bleve query of the words: every clause must match;
+// relaxed, all but maxMissing of them (at least one), and pages with every
+// word score the conjunction again, so they rank first, then those lacking
+// one; the phrase bonus is optional, exclusions must not match. The empty
+// query matches every page.
 func (p *plan) textQuery(relaxed bool) query.Query {
 	if len(p.clauses) == 0 && len(p.q.Clauses) > 0 {
 		// Words, but none the analyzers keep: nothing can match. (A
@@ -270,22 +329,14 @@ func (p *plan) textQuery(relaxed bool) query.Query {
 		for i, alts := range p.clauses {
 			cs[i] = p.clauseQuery(alts)
 		}
-		if !relaxed && len(cs) >= minShouldAll+1 {
-			// Three words or more: all but one must match, and pages with
-			// all of them score the conjunction again, so they rank first.
-			// Questions typed as sentences ("combien d'espace disque
-			// faut-il") rarely have every word on the right page.
+		if relaxed {
 			d := bleve.NewDisjunctionQuery(cs...)
-			d.SetMin(float64(len(cs) - 1))
-			bq.AddMust(bleve.NewConjunctionQuery(d))
-			bq.AddShould(bleve.NewConjunctionQuery(cs...))
-		} else if relaxed {
-			d := bleve.NewDisjunctionQuery(cs...)
-			d.SetMin(1)
+			d.SetMin(float64(max(1, len(cs)-maxMissing)))
 			// A conjunction of one never collapses to bleve's "match
 			// none" searcher, which BooleanQuery would drop, turning the
 			// exclusions into a match-all.
 			bq.AddMust(bleve.NewConjunctionQuery(d))
+			bq.AddShould(bleve.NewConjunctionQuery(cs...))
 		} else {
 			bq.AddMust(bleve.NewConjunctionQuery(cs...))
 		}
@@ -347,11 +398,11 @@ func (p *plan) wordQuery(ti *termInfo) query.Query {
 			if f := ti.stemFuzz(i); f > 0 {
 				st := ti.stems[i][0]
 				fuzzy = append(fuzzy,
-					p.fuzzyTerm(index.TitleField(l), st, f, boostTitle*boostFuzzy),
-					p.fuzzyTerm(index.BodyField(l), st, f, boostBody*boostFuzzy))
+					p.fuzzyTerm(ti, index.TitleField(l), st, f, boostTitle*boostFuzzy),
+					p.fuzzyTerm(ti, index.BodyField(l), st, f, boostBody*boostFuzzy))
 			}
 		}
-		fuzzy = append(fuzzy, p.fuzzyTerm(index.FieldTitleExact, ti.fold[0], ti.fuzz, boostTitleExact*boostFuzzy))
+		fuzzy = append(fuzzy, p.fuzzyTerm(ti, index.FieldTitleExact, ti.fold[0], ti.fuzz, boostTitleExact*boostFuzzy))
 	}
 	// Known words close to an unknown one, found in the unstemmed titles
 	// and searched like the word itself: "migratoin" → migration → migr.
@@ -433,8 +484,11 @@ func allTerms(field string, terms []string, boost float64) query.Query {
 	return bleve.NewConjunctionQuery(qs...)
 }
 
-func (p *plan) fuzzyTerm(field, term string, fuzziness int, boost float64) query.Query {
-	return &fuzzyQuery{cache: &p.v.st.fuzz, Field: field, Term: term, Fuzziness: fuzziness, Boost: boost}
+// fuzzyTerm matches the typo alternatives of term (ti's form or stem) in
+// field: its first letters kept (typoPrefix), and as common as ti requires.
+func (p *plan) fuzzyTerm(ti *termInfo, field, term string, fuzziness int, boost float64) query.Query {
+	return &fuzzyQuery{cache: &p.v.st.fuzz, Field: field, Term: term, Fuzziness: fuzziness, Boost: boost,
+		Prefix: typoPrefix(term, utf8.RuneCountInString(ti.fold[0])), MinCount: ti.minCount}
 }
 
 // hit converts a bleve hit, cutting its snippet.

@@ -130,7 +130,20 @@ type Hit struct {
 	Translations []missionsearch.Link `json:"translations,omitempty"`
 	// Score is the relevance score; 0 when sorting by date.
 	Score float64 `json:"score"`
+	// Match is MatchAll when the page has every word of the query,
+	// MatchPartial when it lacks some (see Result.Relaxed); "" for a
+	// search without words.
+	Match string `json:"match,omitempty"`
+	// Approximate is true when the page matched some word only through
+	// its typo alternatives (see Result.Approximate).
+	Approximate bool `json:"approximate,omitempty"`
 }
+
+// The values of Hit.Match.
+const (
+	MatchAll     = "all"
+	MatchPartial = "partial"
+)
 
 // DefaultTypes are the page types a Request without Types searches.
 var DefaultTypes = []string{string(missionsearch.TypeArticle), string(missionsearch.TypeStatic), string(missionsearch.TypeDocument)}
@@ -164,9 +177,17 @@ type Result struct {
 	// are at most 20 sections, 30 years, 3 languages and 30 tags, plus the
 	// selected values.
 	Facets map[string][]FacetValue `json:"facets"`
-	// Relaxed is true when no page had all the words, so pages with any of
-	// them were returned instead.
+	// TotalAll is the number of pages with every word of the query (Total
+	// when the search is not relaxed).
+	TotalAll uint64 `json:"total_all"`
+	// Relaxed is true when fewer than a page of pages had every word, so
+	// pages lacking one or two of them follow (Hit.Match "partial"), and
+	// count in Total and the facets.
 	Relaxed bool `json:"relaxed,omitempty"`
+	// Approximate lists the query's words that were matched through typo
+	// alternatives (words the index does not know, or barely), when some
+	// hits were found only that way (Hit.Approximate).
+	Approximate []string `json:"approximate,omitempty"`
 	// DidYouMean is a corrected query when a word of the query is unknown
 	// to the index and a close known word gives results; "" otherwise.
 	DidYouMean string `json:"did_you_mean,omitempty"`
@@ -417,30 +438,38 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	relaxed := false
-	if out.total == 0 && p.relaxable() {
-		out2, err := s.run(ctx, v, &r, p.textQuery(true), after)
-		if err != nil {
+	// Soft AND: when fewer than a page of pages have every word, the page
+	// is filled with the best of those lacking one or two.
+	totalAll, all := out.total, map[string]bool(nil)
+	if p.relaxable() && after == nil && r.Sort == SortRelevance && out.total < uint64(r.Size) {
+		if out, all, err = s.fill(ctx, v, &r, p, out); err != nil {
 			return nil, err
-		}
-		if out2.total > 0 {
-			out, relaxed = out2, true
 		}
 	}
 
 	res := &Result{
-		Query:   q.String(),
-		Total:   out.total,
-		Hits:    make([]Hit, 0, len(out.hits)),
-		Facets:  out.facets,
-		Relaxed: relaxed,
+		Query:    q.String(),
+		Total:    out.total,
+		TotalAll: totalAll,
+		Hits:     make([]Hit, 0, len(out.hits)),
+		Facets:   out.facets,
+		Relaxed:  out.total > totalAll,
 	}
 	for _, h := range out.hits {
 		hit, err := p.hit(h, r.Sort == SortRelevance)
 		if err != nil {
 			return nil, wrapErr("search", err)
 		}
+		if len(p.clauses) > 0 {
+			hit.Match = MatchAll
+			if res.Relaxed && !all[h.ID] {
+				hit.Match = MatchPartial
+			}
+		}
 		res.Hits = append(res.Hits, hit)
+	}
+	if err := s.markApproximate(ctx, v, p, res); err != nil {
+		return nil, err
 	}
 	delivered := (r.Page-1)*r.Size + len(out.hits)
 	if after != nil {
@@ -460,6 +489,80 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// fill returns the page of r when fewer than a page of pages match every
+// word (strict, the outcome of the strict query): all of those first, in
+// their order, then the pages lacking at most maxMissing words, in the
+// relaxed query's order; its total and facets are the relaxed query's.
+// all holds the IDs of the pages with every word. When no page lacks only
+// a few words, strict is returned.
+func (s *Searcher) fill(ctx context.Context, v *view, r *Request, p *plan, strict *outcome) (out *outcome, all map[string]bool, err error) {
+	full := strict.hits
+	if r.Page > 1 && strict.total > 0 {
+		// The pages with every word were all on the first page.
+		first := *r
+		first.Page = 1
+		o, err := s.run(ctx, v, &first, p.textQuery(false), nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		full = o.hits
+	}
+	wide := *r
+	wide.Page, wide.Size = 1, r.Page*r.Size+len(full)
+	u, err := s.run(ctx, v, &wide, p.textQuery(true), nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if u.total <= strict.total {
+		return strict, nil, nil
+	}
+	all = make(map[string]bool, len(full))
+	hits := make([]*bsearch.DocumentMatch, 0, len(u.hits)+len(full))
+	for _, h := range full {
+		all[h.ID] = true
+		hits = append(hits, h)
+	}
+	for _, h := range u.hits {
+		if !all[h.ID] {
+			hits = append(hits, h)
+		}
+	}
+	lo := min(len(hits), (r.Page-1)*r.Size)
+	hi := min(len(hits), lo+r.Size)
+	return &outcome{total: u.total, hits: hits[lo:hi], facets: u.facets}, all, nil
+}
+
+// markApproximate flags the hits of res that match some word only through
+// its typo alternatives, and lists those words in res.Approximate. It
+// costs a search only when some word has alternatives.
+func (s *Searcher) markApproximate(ctx context.Context, v *view, p *plan, res *Result) error {
+	exact, words := p.withoutTypos()
+	if exact == nil || len(res.Hits) == 0 {
+		return nil
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(exact.textQuery(res.Relaxed), bleve.NewDocIDQuery(ids)), len(ids), 0, false)
+	req.Score = bleve.ScoreNone
+	found, err := v.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return wrapErr("search: typo alternatives", err)
+	}
+	matched := make(map[string]bool, len(found.Hits))
+	for _, h := range found.Hits {
+		matched[h.ID] = true
+	}
+	for i := range res.Hits {
+		if !matched[res.Hits[i].ID] {
+			res.Hits[i].Approximate = true
+			res.Approximate = words
+		}
+	}
+	return nil
 }
 
 // cacheLookupKey returns the snapshot v reads and the cache key of r; an

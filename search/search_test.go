@@ -64,10 +64,14 @@ type searchCase struct {
 	Excludes []string    `json:"excludes"` // these are not
 	Before   [][2]string `json:"before"`   // pairs: the first ranks above the second
 
-	Total      *uint64                 `json:"total"`
-	Relaxed    *bool                   `json:"relaxed"`
-	DidYouMean *string                 `json:"did_you_mean"`
-	Facets     map[string][]FacetValue `json:"facets"`
+	Total   *uint64 `json:"total"`
+	Relaxed *bool   `json:"relaxed"`
+	// Partial and Approximate are exactly the hits whose Match is
+	// "partial", and those found only through typo alternatives.
+	Partial     []string                `json:"partial"`
+	Approximate []string                `json:"approximate"`
+	DidYouMean  *string                 `json:"did_you_mean"`
+	Facets      map[string][]FacetValue `json:"facets"`
 	// Snippets maps a hit id to texts its snippet must contain, or must
 	// not contain when prefixed by "!".
 	Snippets map[string][]string `json:"snippets"`
@@ -211,6 +215,21 @@ func (c *searchCase) run(t *testing.T, s *Searcher) {
 	}
 	if c.Relaxed != nil && res.Relaxed != *c.Relaxed {
 		t.Errorf("Relaxed = %v, want %v", res.Relaxed, *c.Relaxed)
+	}
+	var partial, approx []string
+	for _, h := range res.Hits {
+		if h.Match == MatchPartial {
+			partial = append(partial, h.ID)
+		}
+		if h.Approximate {
+			approx = append(approx, h.ID)
+		}
+	}
+	if c.Partial != nil && !slices.Equal(partial, c.Partial) {
+		t.Errorf("partial hits %q, want %q%s", partial, c.Partial, show())
+	}
+	if c.Approximate != nil && !slices.Equal(approx, c.Approximate) {
+		t.Errorf("approximate hits %q, want %q%s", approx, c.Approximate, show())
 	}
 	if c.DidYouMean != nil && res.DidYouMean != *c.DidYouMean {
 		t.Errorf("DidYouMean = %q, want %q", res.DidYouMean, *c.DidYouMean)

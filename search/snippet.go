@@ -92,9 +92,10 @@ func (m *matcher) wordMatches(word string) []wordMatch {
 }
 
 type fuzzyStem struct {
-	term []rune
-	dist int
-	mask uint64
+	term   []rune
+	prefix string // the start a match must keep (typoPrefix)
+	dist   int
+	mask   uint64
 }
 
 func (m *matcher) empty() bool { return m == nil || (len(m.exact) == 0 && len(m.fuzzy) == 0) }
@@ -107,7 +108,7 @@ func (m *matcher) match(term []byte) uint64 {
 	}
 	rs := []rune(string(term))
 	for _, f := range m.fuzzy {
-		if mask&f.mask == 0 && withinDistance(rs, f.term, f.dist) {
+		if mask&f.mask == 0 && strings.HasPrefix(string(term), f.prefix) && withinDistance(rs, f.term, f.dist) {
 			mask |= f.mask
 		}
 	}
@@ -141,11 +142,12 @@ func (p *plan) matcher(l missionsearch.Lang) *matcher {
 			}
 			if f := ti.stemFuzz(i); f > 0 {
 				stem := ti.stems[i][0]
-				m.fuzzy = append(m.fuzzy, fuzzyStem{[]rune(stem), f, bit})
+				prefix := typoPrefix(stem, utf8.RuneCountInString(ti.fold[0]))
+				m.fuzzy = append(m.fuzzy, fuzzyStem{[]rune(stem), prefix, f, bit})
 				// The body words the index matched by typo tolerance
 				// are the terms of the body field within f edits: the
 				// scan looks for them as exact terms.
-				e, err := p.v.st.fuzz.candidates(p.v.r, index.BodyField(missionsearch.Langs[i]), stem, f)
+				e, err := p.v.st.fuzz.candidates(p.v.r, index.BodyField(missionsearch.Langs[i]), stem, prefix, f, ti.minCount)
 				if err != nil {
 					m.scanAll = true
 				}

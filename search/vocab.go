@@ -47,71 +47,47 @@ func (v *vocabulary) count(ctx context.Context, field, term string) (uint64, err
 	return tfr.Count(), nil
 }
 
-// known reports whether the index has word ti: its unstemmed form in a
-// title, or all its stems in the title, body, tags or headings of some
-// language.
-func (v *vocabulary) known(ctx context.Context, ti *termInfo) (bool, error) {
+// pages returns about how many pages have word ti: the most pages with
+// its unstemmed form in a title, or with all its stems in one of the
+// title, body, tags or headings fields of some language. 0: the index
+// does not know the word.
+func (v *vocabulary) pages(ctx context.Context, ti *termInfo) (uint64, error) {
+	var most uint64
 	for _, t := range ti.fold {
-		if n, err := v.count(ctx, index.FieldTitleExact, t); err != nil || n > 0 {
-			return n > 0, err
+		n, err := v.count(ctx, index.FieldTitleExact, t)
+		if err != nil {
+			return 0, err
 		}
+		most = max(most, n)
 	}
 	for i, l := range missionsearch.Langs {
-		if len(ti.stems[i]) == 0 {
-			continue
-		}
-		all := true
-		for _, t := range ti.stems[i] {
-			var n uint64
-			for _, f := range []string{index.TitleField(l), index.BodyField(l), index.TagTextField(l), index.HeadingsField(l)} {
+		for _, f := range []string{index.TitleField(l), index.BodyField(l), index.TagTextField(l), index.HeadingsField(l)} {
+			// All the stems of the word must be in the field: the
+			// fewest pages of one of them.
+			var fewest uint64
+			for j, t := range ti.stems[i] {
 				c, err := v.count(ctx, f, t)
 				if err != nil {
-					return false, err
+					return 0, err
 				}
-				if n += c; n > 0 {
-					break
+				if j == 0 || c < fewest {
+					fewest = c
 				}
 			}
-			if n == 0 {
-				all = false
-				break
-			}
-		}
-		if all {
-			return true, nil
+			most = max(most, fewest)
 		}
 	}
-	return false, nil
+	return most, nil
 }
 
-// frequentShare and frequentMin define a frequent word: one on at least
-// frequentShare of the pages, and on at least frequentMin pages.
+// Typo alternatives are for the words the index lacks or barely knows. A
+// word on knownPages pages or more is a word of the site, searched as
+// typed; a rarer one (perhaps itself a typo on a page) gets alternatives
+// on at least rareFactor times its pages.
 const (
-	frequentShare = 0.01
-	frequentMin   = 200
+	knownPages = 3
+	rareFactor = 5
 )
-
-// frequent reports whether the stems of ti are in the bodies of many
-// pages (see frequentShare).
-func (v *vocabulary) frequent(ctx context.Context, ti *termInfo) (bool, error) {
-	total, err := v.r.DocCount()
-	if err != nil {
-		return false, err
-	}
-	limit := max(frequentMin, uint64(float64(total)*frequentShare))
-	var n uint64
-	for i, l := range missionsearch.Langs {
-		if len(ti.stems[i]) != 1 {
-			continue
-		}
-		c, err := v.count(ctx, index.BodyField(l), ti.stems[i][0])
-		if err != nil {
-			return false, err
-		}
-		n += c
-	}
-	return n >= limit, nil
-}
 
 // candidate is a known word close to an unknown one.
 type candidate struct {
@@ -121,9 +97,11 @@ type candidate struct {
 }
 
 // candidates returns up to n words of the unstemmed titles within
-// fuzziness edits of term, the closest first, then the most frequent.
-func (v *vocabulary) candidates(ctx context.Context, term string, fuzziness, n int) ([]string, error) {
-	fd, auto, err := v.fz.FieldDictFuzzyAutomaton(index.FieldTitleExact, term, fuzziness, "")
+// fuzziness edits of term that keep its first letters (typoPrefix) and are
+// in at least minCount titles, the closest first, then the most frequent.
+func (v *vocabulary) candidates(ctx context.Context, term string, fuzziness, n int, minCount uint64) ([]string, error) {
+	prefix := typoPrefix(term, utf8.RuneCountInString(term))
+	fd, auto, err := v.fz.FieldDictFuzzyAutomaton(index.FieldTitleExact, term, fuzziness, prefix)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +125,9 @@ func (v *vocabulary) candidates(ctx context.Context, term string, fuzziness, n i
 				return nil, err
 			}
 		}
-		cs = append(cs, c)
+		if c.count >= minCount {
+			cs = append(cs, c)
+		}
 	}
 	slices.SortFunc(cs, func(a, b candidate) int {
 		if a.dist != b.dist {
@@ -189,31 +169,23 @@ func (s *Searcher) checkVocabulary(ctx context.Context, vw *view, p *plan) error
 		return nil
 	}
 	for _, ti := range words {
-		ok, err := v.known(ctx, ti)
+		n, err := v.pages(ctx, ti)
 		if err != nil {
 			return fmt.Errorf("search: vocabulary: %w", err)
 		}
-		if ok {
-			if ti.fuzz > 0 {
-				frequent, err := v.frequent(ctx, ti)
-				if err != nil {
-					return fmt.Errorf("search: vocabulary: %w", err)
-				}
-				if frequent {
-					// Typo alternatives of a word on many pages only
-					// add pages ranked below those with the word, and
-					// cost a visit of each.
-					ti.fuzz = 0
-				}
-			}
+		if n >= knownPages {
+			ti.fuzz = 0
 			continue
 		}
-		ti.unknown = true
+		ti.unknown = n == 0
+		if !ti.unknown {
+			ti.minCount = n * rareFactor
+		}
 		f := max(1, fuzziness(utf8.RuneCountInString(ti.fold[0])))
-		if ti.cands, err = v.candidates(ctx, ti.fold[0], f, maxCandidates); err != nil {
+		if ti.cands, err = v.candidates(ctx, ti.fold[0], f, maxCandidates, ti.minCount); err != nil {
 			return fmt.Errorf("search: vocabulary: %w", err)
 		}
-		if len(ti.cands) > 0 {
+		if ti.unknown && len(ti.cands) > 0 {
 			if p.correction == nil {
 				p.correction = map[string]string{}
 			}

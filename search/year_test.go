@@ -34,8 +34,8 @@ func TestYearInQuery(t *testing.T) {
 	for _, h := range res.Hits {
 		got = append(got, h.URL[strings.LastIndexByte(h.URL, '/')+1:])
 	}
-	if len(got) != 2 || got[0] != "a2019" || got[1] != "a2021" {
-		t.Errorf("atelier 2019: %v, want a2019 (dated 2019) then a2021 (writes 2019)", got)
+	if len(got) != 3 || got[0] != "a2019" || got[1] != "a2021" || res.Hits[1].Match != MatchAll || res.Hits[2].Match != MatchPartial {
+		t.Errorf("atelier 2019: %v, want a2019 (dated 2019) then a2021 (writes 2019), then b2019 (only dated 2019) as partial", got)
 	}
 	res, err = s.Search(context.Background(), Request{Query: "2019"})
 	if err != nil {
