@@ -18,7 +18,7 @@ import (
 // stored in every build; a build whose version differs from this constant
 // was made by an incompatible binary and must be rebuilt, never read.
 // Bump it whenever NewMapping, Document or the analyzers change.
-const MappingVersion = 5
+const MappingVersion = 6
 
 // Field names of the index documents. Text fields carry the page's language
 // as a suffix so that no field name is ever analysed two ways.
@@ -162,6 +162,49 @@ func NewMapping() (mapping.IndexMapping, error) {
 // Dir. Builds use their own codec's Document.
 func Document(p *missionsearch.Page) map[string]any { return plainText.Document(p) }
 
+// splitLang splits text, in blocks separated by blank lines, between page
+// language l and the other language written in Latin script (French for
+// English, English for French): a block goes to the other language when
+// it has at least min stop words of it and more than twice as many as of
+// l's. It returns l's text, the other language's ("" when no block is),
+// and that language. Arabic pages are not split.
+func splitLang(l missionsearch.Lang, text string, min int) (own, other string, otherLang missionsearch.Lang) {
+	switch l {
+	case missionsearch.LangFR:
+		otherLang = missionsearch.LangEN
+	case missionsearch.LangEN:
+		otherLang = missionsearch.LangFR
+	default:
+		return text, "", ""
+	}
+	isOther := func(block string) bool {
+		e := missionsearch.ScoreLang(block)
+		mine, theirs := e.FR, e.EN
+		if l == missionsearch.LangEN {
+			mine, theirs = e.EN, e.FR
+		}
+		return theirs >= min && theirs > 2*mine
+	}
+	if !strings.Contains(text, "\n\n") {
+		if isOther(text) {
+			return "", text, otherLang
+		}
+		return text, "", otherLang
+	}
+	var mine, theirs []string
+	for block := range strings.SplitSeq(text, "\n\n") {
+		if isOther(block) {
+			theirs = append(theirs, block)
+		} else {
+			mine = append(mine, block)
+		}
+	}
+	if len(theirs) == 0 {
+		return text, "", otherLang
+	}
+	return strings.Join(mine, "\n\n"), strings.Join(theirs, "\n\n"), otherLang
+}
+
 // Ceilings of the fields Document indexes. The crawler's extraction cuts
 // fields well below them (crawler/extract.DefaultLimits), but a store may
 // hold pages of an older crawl, or of a crawl with larger limits: Document
@@ -194,9 +237,11 @@ func (c *TextCodec) Document(p *missionsearch.Page) map[string]any {
 	if !l.Valid() {
 		l = missionsearch.LangFR
 	}
+	title, otherTitle, other := splitLang(l, p.Title, 1)
+	body, otherBody, _ := splitLang(l, p.Body, 3)
 	d := map[string]any{
-		TitleField(l):   p.Title,
-		BodyField(l):    p.Body,
+		TitleField(l):   title,
+		BodyField(l):    body,
 		FieldTitleExact: p.Title,
 		FieldSuggest:    p.Title,
 		FieldLang:       string(l),
@@ -205,6 +250,15 @@ func (c *TextCodec) Document(p *missionsearch.Page) map[string]any {
 		FieldID:         id,
 		FieldFetchedAt:  formatTime(p.FetchedAt),
 		FieldType:       string(p.Type.OrArticle()),
+	}
+	// French passages of an English page (and the reverse) are analysed
+	// as French: untranslated passages are common on mission sites and in
+	// documentation.
+	if otherTitle != "" {
+		d[TitleField(other)] = otherTitle
+	}
+	if otherBody != "" {
+		d[BodyField(other)] = otherBody
 	}
 	if len(p.Headings) > 0 {
 		d[HeadingsField(l)] = strings.Join(p.Headings, "\n")

@@ -44,7 +44,7 @@ var (
 )
 
 // maxMissing is the most words a page of the fill may lack (see
-// textQuery).
+// Searcher.fill).
 const maxMissing = 2
 
 // Suggestions from the vocabulary: at most this many corrections of an
@@ -307,12 +307,12 @@ func (p *plan) withoutTypos() (*plan, []string) {
 	return &cp, words
 }
 
-// textQuery returns the bleve query of the words: every clause must match;
-// relaxed, all but maxMissing of them (at least one), and pages with every
-// word score the conjunction again, so they rank first, then those lacking
-// one; the phrase bonus is optional, exclusions must not match. The empty
-// query matches every page.
-func (p *plan) textQuery(relaxed bool) query.Query {
+// textQuery returns the bleve query of the words: every clause must match
+// but missing of them (at least one must), and, when some may be missing,
+// pages with every word score the conjunction again, so they rank first;
+// the phrase bonus is optional, exclusions must not match. The empty query
+// matches every page.
+func (p *plan) textQuery(missing int) query.Query {
 	if len(p.clauses) == 0 && len(p.q.Clauses) > 0 {
 		// Words, but none the analyzers keep: nothing can match. (A
 		// conjunction, because BooleanQuery drops a bare "match none".)
@@ -329,9 +329,9 @@ func (p *plan) textQuery(relaxed bool) query.Query {
 		for i, alts := range p.clauses {
 			cs[i] = p.clauseQuery(alts)
 		}
-		if relaxed {
+		if missing > 0 {
 			d := bleve.NewDisjunctionQuery(cs...)
-			d.SetMin(float64(max(1, len(cs)-maxMissing)))
+			d.SetMin(float64(max(1, len(cs)-missing)))
 			// A conjunction of one never collapses to bleve's "match
 			// none" searcher, which BooleanQuery would drop, turning the
 			// exclusions into a match-all.

@@ -434,15 +434,23 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 
-	out, err := s.run(ctx, v, &r, p.textQuery(false), after)
+	out, err := s.run(ctx, v, &r, p.textQuery(0), after)
 	if err != nil {
 		return nil, err
 	}
 	// Soft AND: when fewer than a page of pages have every word, the page
 	// is filled with the best of those lacking one or two.
 	totalAll, all := out.total, map[string]bool(nil)
-	if p.relaxable() && after == nil && r.Sort == SortRelevance && out.total < uint64(r.Size) {
+	// (Sorted by date, only when no page has every word: staff sorting
+	// by date want the pages that match.)
+	if p.relaxable() && after == nil && (r.Sort == SortRelevance && out.total < uint64(r.Size) || out.total == 0) {
 		if out, all, err = s.fill(ctx, v, &r, p, out); err != nil {
+			return nil, err
+		}
+	} else if p.relaxable() && after != nil && out.total == 0 {
+		// The next page of an export of pages lacking some words: the
+		// widest query, in one order.
+		if out, err = s.run(ctx, v, &r, p.textQuery(maxMissing), after); err != nil {
 			return nil, err
 		}
 	}
@@ -493,45 +501,51 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 
 // fill returns the page of r when fewer than a page of pages match every
 // word (strict, the outcome of the strict query): all of those first, in
-// their order, then the pages lacking at most maxMissing words, in the
-// relaxed query's order; its total and facets are the relaxed query's.
-// all holds the IDs of the pages with every word. When no page lacks only
-// a few words, strict is returned.
+// their order, then the pages lacking one word, best first, then, if the
+// page is still not full, those lacking two (maxMissing); its total and
+// facets are those of the widest query run. all holds the IDs of the pages
+// with every word. When no page lacks only a few words, strict is returned.
 func (s *Searcher) fill(ctx context.Context, v *view, r *Request, p *plan, strict *outcome) (out *outcome, all map[string]bool, err error) {
 	full := strict.hits
 	if r.Page > 1 && strict.total > 0 {
 		// The pages with every word were all on the first page.
 		first := *r
 		first.Page = 1
-		o, err := s.run(ctx, v, &first, p.textQuery(false), nil)
+		o, err := s.run(ctx, v, &first, p.textQuery(0), nil)
 		if err != nil {
 			return nil, nil, err
 		}
 		full = o.hits
 	}
-	wide := *r
-	wide.Page, wide.Size = 1, r.Page*r.Size+len(full)
-	u, err := s.run(ctx, v, &wide, p.textQuery(true), nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	if u.total <= strict.total {
-		return strict, nil, nil
-	}
 	all = make(map[string]bool, len(full))
-	hits := make([]*bsearch.DocumentMatch, 0, len(u.hits)+len(full))
+	seen := make(map[string]bool, len(full))
+	hits := make([]*bsearch.DocumentMatch, 0, r.Page*r.Size)
 	for _, h := range full {
-		all[h.ID] = true
+		all[h.ID], seen[h.ID] = true, true
 		hits = append(hits, h)
 	}
-	for _, h := range u.hits {
-		if !all[h.ID] {
-			hits = append(hits, h)
+	out = strict
+	for missing := 1; missing <= maxMissing && missing < len(p.clauses) && len(hits) < r.Page*r.Size; missing++ {
+		wide := *r
+		wide.Page, wide.Size = 1, r.Page*r.Size+len(hits)
+		u, err := s.run(ctx, v, &wide, p.textQuery(missing), nil)
+		if err != nil {
+			return nil, nil, err
 		}
+		for _, h := range u.hits {
+			if !seen[h.ID] {
+				seen[h.ID] = true
+				hits = append(hits, h)
+			}
+		}
+		out = u
+	}
+	if out == strict {
+		return strict, nil, nil
 	}
 	lo := min(len(hits), (r.Page-1)*r.Size)
 	hi := min(len(hits), lo+r.Size)
-	return &outcome{total: u.total, hits: hits[lo:hi], facets: u.facets}, all, nil
+	return &outcome{total: out.total, hits: hits[lo:hi], facets: out.facets}, all, nil
 }
 
 // markApproximate flags the hits of res that match some word only through
@@ -542,11 +556,15 @@ func (s *Searcher) markApproximate(ctx context.Context, v *view, p *plan, res *R
 	if exact == nil || len(res.Hits) == 0 {
 		return nil
 	}
+	missing := 0
+	if res.Relaxed {
+		missing = maxMissing
+	}
 	ids := make([]string, len(res.Hits))
 	for i, h := range res.Hits {
 		ids[i] = h.ID
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(exact.textQuery(res.Relaxed), bleve.NewDocIDQuery(ids)), len(ids), 0, false)
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(exact.textQuery(missing), bleve.NewDocIDQuery(ids)), len(ids), 0, false)
 	req.Score = bleve.ScoreNone
 	found, err := v.idx.SearchInContext(ctx, req)
 	if err != nil {

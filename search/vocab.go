@@ -218,7 +218,7 @@ func (s *Searcher) didYouMean(ctx context.Context, v *view, r *Request, p *plan)
 	if err != nil {
 		return "", err
 	}
-	req := bleve.NewSearchRequestOptions(filtered(cp.textQuery(false), filterQuery(r, "")), 0, 0, false)
+	req := bleve.NewSearchRequestOptions(filtered(cp.textQuery(0), filterQuery(r, "")), 0, 0, false)
 	req.Score = bleve.ScoreNone
 	res, err := v.idx.SearchInContext(ctx, req)
 	if err != nil {

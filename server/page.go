@@ -44,6 +44,8 @@ type view struct {
 	Total         int
 	TookMS        int64
 	Relaxed       bool
+	TotalAll      int      // pages with every word (when Relaxed)
+	Approximate   string   // the words found through their typo alternatives, quoted
 	DidYouMean    string
 	DidYouMeanURL string
 	Hits          []hitView
@@ -82,6 +84,9 @@ type hitView struct {
 	Type         missionsearch.PageType
 	CitedBy      []missionsearch.Link
 	Translations []missionsearch.Link
+	// Partial marks a page lacking some of the words; Approximate one found
+	// only through typo alternatives.
+	Partial, Approximate bool
 }
 
 // tagLabel is a theme of a hit, with the lang attribute of its script (as
@@ -199,6 +204,10 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 	vw.Total = int(min(res.Total, uint64(1<<31-1)))
 	vw.TookMS = res.Took.Milliseconds()
 	vw.Relaxed = res.Relaxed
+	vw.TotalAll = int(min(res.TotalAll, uint64(1<<31-1)))
+	if len(res.Approximate) > 0 {
+		vw.Approximate = strings.Join(res.Approximate, " ")
+	}
 	if vw.Sort == "" {
 		vw.Sort = search.SortRelevance
 		if req.Query == "" || vw.Staff {
@@ -217,7 +226,7 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 	for _, h := range res.Hits {
 		hv := hitView{Title: h.Title, URL: h.URL, Section: h.Section, Lang: string(h.Lang),
 			Date: h.Published, Snippet: template.HTML(h.Snippet), Type: h.Type, CitedBy: h.CitedBy,
-			Translations: h.Translations}
+			Translations: h.Translations, Partial: h.Match == search.MatchPartial, Approximate: h.Approximate}
 		for _, t := range h.Tags {
 			l := s.tagLabel(vw.T, t)
 			hv.Tags = append(hv.Tags, tagLabel{Text: l, LangAttr: scriptLang(l)})

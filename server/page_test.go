@@ -84,6 +84,14 @@ func TestPage(t *testing.T) {
 			`aria-label="Retirer le filtre Rubrique : Actualités"`, `href="/search?q=zzzzqqq"`, "!<ol class=\"results\"", "!Exporter CSV",
 		}},
 		{"relaxed", "/search?q=migration+zzzzqqq", 200, []string{"Aucune page ne contient tous vos mots"}},
+		{"soft AND", "/search?q=traite+rabat", 200, []string{
+			"1 page contient tous vos mots ; les suivantes n&#39;en contiennent qu&#39;une partie.",
+			`<span class="hit-partial">Une partie des mots</span>`, "!Aucune page ne contient tous vos mots",
+		}},
+		{"approximate", "/search?q=atleier", 200, []string{
+			`Résultats approchants pour « <bdi>atleier</bdi> »`, `<span class="hit-approx">Approchant</span>`,
+		}},
+		{"exact: nothing approximate", "/search?q=atelier", 200, []string{"!Résultats approchants", "!hit-approx"}},
 		{"pagination", "/search?size=3&page=3", 200, []string{
 			`<a href="/search?page=2&amp;size=3" rel="prev">Précédent</a>`, `<a href="/search?page=4&amp;size=3" rel="next">Suivant</a>`,
 			`<a href="/search?page=3&amp;size=3" aria-current="page" aria-label="Page 3, page actuelle">3</a>`,
