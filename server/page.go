@@ -44,8 +44,8 @@ type view struct {
 	Total         int
 	TookMS        int64
 	Relaxed       bool
-	TotalAll      int      // pages with every word (when Relaxed)
-	Approximate   string   // the words found through their typo alternatives, quoted
+	TotalAll      int    // pages with every word (when Relaxed)
+	Approximate   string // the words found through their typo alternatives, quoted
 	DidYouMean    string
 	DidYouMeanURL string
 	Hits          []hitView
