@@ -123,14 +123,17 @@ func (t *termInfo) noTerms() bool {
 // unrelated words. Those words get their alternatives from the titles'
 // words (termInfo.cands) only.
 func (t *termInfo) stemFuzz(i int) int {
-	if t.fuzz == 0 || len(t.stems[i]) != 1 {
+	if t.fuzz == 0 || !t.stemIsWord(i) {
 		return 0
 	}
-	n := utf8.RuneCountInString(t.stems[i][0])
-	if len(t.fold) != 1 || n < utf8.RuneCountInString(t.fold[0])-1 {
-		return 0
-	}
-	return min(t.fuzz, fuzziness(n))
+	return min(t.fuzz, fuzziness(utf8.RuneCountInString(t.stems[i][0])))
+}
+
+// stemIsWord reports whether t's stem in the language of index i is
+// nearly the word as typed: one stem, at most one letter shorter.
+func (t *termInfo) stemIsWord(i int) bool {
+	return len(t.stems[i]) == 1 && len(t.fold) == 1 &&
+		utf8.RuneCountInString(t.stems[i][0]) >= utf8.RuneCountInString(t.fold[0])-1
 }
 
 // typoPrefix returns the start of term (a word or its stem) that a typo

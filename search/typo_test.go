@@ -95,3 +95,32 @@ func TestTyposNeverInvent(t *testing.T) {
 		}
 	}
 }
+
+// TestDidYouMeanFromBodies checks that a misspelled word found only in the
+// bodies (a name in a report) gets a suggestion, written as on the page.
+func TestDidYouMeanFromBodies(t *testing.T) {
+	page := func(slug, title, body string) *missionsearch.Page {
+		u := "https://m.example/" + slug
+		return &missionsearch.Page{ID: missionsearch.PageID(u), URL: u, Title: title, Body: body, Lang: missionsearch.LangFR, Tags: []string{}}
+	}
+	s := New(mustBuildIndex(t,
+		page("visite", "Visite dans le Nord", "La délégation s'est rendue à Tétouan pour rencontrer les associations."),
+		page("avocat", "Un procès suivi", "L'avocat Antoine Sollacaro a plaidé pour la défense."),
+		page("autre", "Autre nouvelle", "Rien à voir avec le reste."),
+	))
+	for _, tt := range []struct{ typed, want, page string }{
+		{"tetuan", "tétouan", "visite"},
+		{"sollacsro", "sollacaro", "avocat"},
+	} {
+		res, err := s.Search(context.Background(), Request{Query: tt.typed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.DidYouMean != tt.want {
+			t.Errorf("%s: did you mean %q, want %q", tt.typed, res.DidYouMean, tt.want)
+		}
+		if len(res.Hits) == 0 || res.Hits[0].URL != "https://m.example/"+tt.page || !res.Hits[0].Approximate {
+			t.Errorf("%s: hits %v, want %s first, approximate", tt.typed, res.Hits, tt.page)
+		}
+	}
+}

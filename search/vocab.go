@@ -185,6 +185,17 @@ func (s *Searcher) checkVocabulary(ctx context.Context, vw *view, p *plan) error
 		if ti.cands, err = v.candidates(ctx, ti.fold[0], f, maxCandidates, ti.minCount); err != nil {
 			return fmt.Errorf("search: vocabulary: %w", err)
 		}
+		if ti.unknown && len(ti.cands) == 0 {
+			// No title has a word close to it: the bodies may (a name
+			// in a report).
+			w, err := s.bodyCandidate(ctx, vw, ti)
+			if err != nil {
+				return fmt.Errorf("search: vocabulary: %w", err)
+			}
+			if w != "" {
+				ti.cands = []string{w}
+			}
+		}
 		if ti.unknown && len(ti.cands) > 0 {
 			if p.correction == nil {
 				p.correction = map[string]string{}
@@ -193,6 +204,86 @@ func (s *Searcher) checkVocabulary(ctx context.Context, vw *view, p *plan) error
 		}
 	}
 	return nil
+}
+
+// maxSurfaceScan bounds the text of a page read to find how a body word
+// is written, in bytes.
+const maxSurfaceScan = 64 << 10
+
+// bodyCandidate returns the most common word of the bodies close to the
+// unknown word ti, as written on a page (lower-cased), or "" when
+// none is: the closest stem of a body field within the typo distance of
+// ti's stem (only for a stem that is nearly the typed word, see stemFuzz),
+// keeping its first letters, then the one on the most pages.
+func (s *Searcher) bodyCandidate(ctx context.Context, v *view, ti *termInfo) (string, error) {
+	type cand struct {
+		lang  int
+		term  string
+		dist  uint8
+		count uint64
+	}
+	var best *cand
+	for i, l := range missionsearch.Langs {
+		if !ti.stemIsWord(i) {
+			continue
+		}
+		stem := ti.stems[i][0]
+		f := max(1, fuzziness(utf8.RuneCountInString(stem)))
+		e, err := v.st.fuzz.candidates(v.r, index.BodyField(l), stem, typoPrefix(stem, utf8.RuneCountInString(ti.fold[0])), f, 0)
+		if err != nil {
+			return "", err
+		}
+		for j, t := range e.terms {
+			if t == stem {
+				continue
+			}
+			n, err := docCount(v.r, index.BodyField(l), t)
+			if err != nil {
+				return "", err
+			}
+			c := cand{i, t, e.distances[j], n}
+			if best == nil || c.dist < best.dist || c.dist == best.dist && c.count > best.count {
+				best = &c
+			}
+		}
+	}
+	if best == nil {
+		return "", nil
+	}
+	l := missionsearch.Langs[best.lang]
+	tq := bleve.NewTermQuery(best.term)
+	tq.SetField(index.BodyField(l))
+	req := bleve.NewSearchRequestOptions(tq, 1, 0, false)
+	req.Score = bleve.ScoreNone
+	req.Fields = index.StoredFields()
+	res, err := v.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return "", wrapErr("search: did you mean", err)
+	}
+	if len(res.Hits) == 0 {
+		return "", nil
+	}
+	pg, err := v.b.Page(res.Hits[0].ID, res.Hits[0].Fields)
+	if err != nil {
+		return "", wrapErr("search: did you mean", err)
+	}
+	text := pg.Body
+	if len(text) > maxSurfaceScan {
+		text = text[:maxSurfaceScan]
+	}
+	for _, tok := range s.an.lang[best.lang].Analyze([]byte(text)) {
+		if string(tok.Term) == best.term {
+			word := text[tok.Start:tok.End]
+			if i := strings.LastIndexAny(word, "'’"); i >= 0 {
+				_, n := utf8.DecodeRuneInString(word[i:])
+				word = word[i+n:]
+			}
+			if len(terms(s.an.fold, word)) == 1 {
+				return strings.ToLower(word), nil
+			}
+		}
+	}
+	return "", nil
 }
 
 // didYouMean returns the query with its unknown words corrected when that
