@@ -3,7 +3,9 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -101,8 +103,10 @@ type termInfo struct {
 	cands   []string
 	// year is set for a four-digit year typed beside other words
 	// ("atelier 2019"): pages dated that year match it too, and rank
-	// above those that only write it.
-	year string
+	// above those that only write it; month (1-12) when a month's name
+	// came before it ("octobre 2021"): pages dated that month, then.
+	year  string
+	month int
 }
 
 // noTerms reports whether t analyses to nothing in every language.
@@ -180,6 +184,25 @@ type plan struct {
 	correction map[string]string
 	q          Query
 	marks      [3]*matcher // per language, built on first use
+	// date is the year (and month) typed beside other words, nil for none.
+	date *QueryDate
+}
+
+// QueryDate is a date typed in the query beside other words: "atelier
+// 2019", "formation octobre 2021". Pages dated then rank first.
+type QueryDate struct {
+	Year  int `json:"year"`
+	Month int `json:"month,omitempty"` // 1-12; 0 for the whole year
+	// Without is the query without the date's words (to remove it).
+	Without string `json:"without"`
+}
+
+// months maps the folded French and English month names to their numbers.
+var months = map[string]int{
+	"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
+	"septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+	"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+	"september": 9, "october": 10, "november": 11, "december": 12,
 }
 
 // plan analyses q. Words that are stop words in any language (de, la, the,
@@ -203,7 +226,8 @@ func (s *Searcher) plan(ctx context.Context, v *view, q Query) (*plan, error) {
 	}
 	var all [][]*termInfo
 	hasContent := false
-	for _, c := range q.Clauses {
+	var src []int // the index in q.Clauses of each of all
+	for ci, c := range q.Clauses {
 		var alts []*termInfo
 		for _, t := range c {
 			ti := info(t)
@@ -223,15 +247,36 @@ func (s *Searcher) plan(ctx context.Context, v *view, q Query) (*plan, error) {
 		}
 		if len(alts) > 0 {
 			all = append(all, alts)
+			src = append(src, ci)
 		}
 	}
+	var dateClauses []int // the clauses of q that are p.date
 	if len(all) >= 2 {
-		for _, alts := range all {
-			if len(alts) == 1 && !alts[0].Phrase && yearRE.MatchString(alts[0].Text) {
-				if y, _ := strconv.Atoi(alts[0].Text); y >= 1990 && y <= 2100 {
-					alts[0].year = alts[0].Text
+		drop := -1
+		for k, alts := range all {
+			if len(alts) != 1 || alts[0].Phrase || !yearRE.MatchString(alts[0].Text) || p.date != nil {
+				continue
+			}
+			y, _ := strconv.Atoi(alts[0].Text)
+			if y < 1990 || y > 2100 {
+				continue
+			}
+			alts[0].year = alts[0].Text
+			p.date = &QueryDate{Year: y}
+			used := []int{src[k]}
+			if k > 0 && len(all[k-1]) == 1 && !all[k-1][0].Phrase && len(all[k-1][0].fold) == 1 {
+				if m := months[all[k-1][0].fold[0]]; m != 0 {
+					// "octobre 2021": the month is a date, not a word.
+					alts[0].month, p.date.Month = m, m
+					used = append(used, src[k-1])
+					drop = k - 1
 				}
 			}
+			p.date.Without = q.without(used).String()
+			dateClauses = used
+		}
+		if drop >= 0 {
+			all = slices.Delete(all, drop, drop+1)
 		}
 	}
 	for _, alts := range all {
@@ -253,7 +298,8 @@ func (s *Searcher) plan(ctx context.Context, v *view, q Query) (*plan, error) {
 			p.excluded = append(p.excluded, ti)
 		}
 	}
-	// The phrase bonus: the query's words in order, when there is no OR.
+	// The phrase bonus: the query's words in order, when there is no OR;
+	// a date typed in the query is not part of it.
 	words, simple := 0, true
 	for _, c := range q.Clauses {
 		if len(c) > 1 {
@@ -262,7 +308,10 @@ func (s *Searcher) plan(ctx context.Context, v *view, q Query) (*plan, error) {
 	}
 	if simple && len(p.clauses) > 0 {
 		text := ""
-		for _, c := range q.Clauses {
+		for i, c := range q.Clauses {
+			if slices.Contains(dateClauses, i) {
+				continue
+			}
 			if text != "" {
 				text += " "
 			}
@@ -372,7 +421,15 @@ func (p *plan) clauseQuery(alts []*termInfo) query.Query {
 			continue
 		}
 		qs = append(qs, p.wordQuery(ti))
-		if ti.year != "" {
+		if ti.year != "" && ti.month != 0 {
+			y, _ := strconv.Atoi(ti.year)
+			from := time.Date(y, time.Month(ti.month), 1, 0, 0, 0, 0, time.UTC)
+			yes, no := true, false
+			dq := bleve.NewDateRangeInclusiveQuery(from, from.AddDate(0, 1, 0), &yes, &no)
+			dq.SetField(index.FieldDate)
+			dq.SetBoost(boostYear)
+			qs = append(qs, dq)
+		} else if ti.year != "" {
 			yq := bleve.NewTermQuery(ti.year)
 			yq.SetField(index.FieldYear)
 			yq.SetBoost(boostYear)

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -81,6 +82,17 @@ func (q Query) String() string {
 		t.write(&b)
 	}
 	return b.String()
+}
+
+// without returns q without the clauses at the given indexes.
+func (q Query) without(drop []int) Query {
+	out := Query{Excluded: q.Excluded}
+	for i, c := range q.Clauses {
+		if !slices.Contains(drop, i) {
+			out.Clauses = append(out.Clauses, c)
+		}
+	}
+	return out
 }
 
 func (t Term) write(b *strings.Builder) {

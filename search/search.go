@@ -188,6 +188,9 @@ type Result struct {
 	// alternatives (words the index does not know, or barely), when some
 	// hits were found only that way (Hit.Approximate).
 	Approximate []string `json:"approximate,omitempty"`
+	// QueryDate is the year (and month) typed beside other words, which
+	// ranks the pages dated then first; nil for none.
+	QueryDate *QueryDate `json:"query_date,omitempty"`
 	// DidYouMean is a corrected query when a word of the query is unknown
 	// to the index and a close known word gives results; "" otherwise.
 	DidYouMean string `json:"did_you_mean,omitempty"`
@@ -456,12 +459,13 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 
 	res := &Result{
-		Query:    q.String(),
-		Total:    out.total,
-		TotalAll: totalAll,
-		Hits:     make([]Hit, 0, len(out.hits)),
-		Facets:   out.facets,
-		Relaxed:  out.total > totalAll,
+		Query:     q.String(),
+		Total:     out.total,
+		TotalAll:  totalAll,
+		Hits:      make([]Hit, 0, len(out.hits)),
+		Facets:    out.facets,
+		Relaxed:   out.total > totalAll,
+		QueryDate: p.date,
 	}
 	for _, h := range out.hits {
 		hit, err := p.hit(h, r.Sort == SortRelevance)

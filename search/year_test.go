@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,5 +44,49 @@ func TestYearInQuery(t *testing.T) {
 	}
 	if res.Total != 1 {
 		t.Errorf("2019 alone: %d hits, want the one page that writes it", res.Total)
+	}
+}
+
+// TestMonthInQuery checks that a month's name before a year is a date,
+// not a word: "atelier octobre 2021" ranks the workshops of October 2021
+// first, even when their text never says "octobre", and the result says
+// which date it understood and how to search without it.
+func TestMonthInQuery(t *testing.T) {
+	day := func(y, m int) time.Time { return time.Date(y, time.Month(m), 12, 0, 0, 0, 0, time.UTC) }
+	pages := []*missionsearch.Page{
+		{URL: "https://m.example/oct", Title: "Atelier sur la protection", Lang: missionsearch.LangFR, Tags: []string{}, Published: day(2021, 10),
+			Body: "Un atelier a réuni les partenaires de la mission."},
+		{URL: "https://m.example/nov", Title: "Atelier régional", Lang: missionsearch.LangFR, Tags: []string{}, Published: day(2021, 11),
+			Body: "Un atelier sur les actions menées en 2021."},
+		{URL: "https://m.example/text", Title: "Atelier de bilan", Lang: missionsearch.LangFR, Tags: []string{}, Published: day(2023, 3),
+			Body: "Le bilan de l'atelier d'octobre 2021 est publié."},
+		{URL: "https://m.example/forum", Title: "Forum de la jeunesse", Lang: missionsearch.LangFR, Tags: []string{}, Published: day(2021, 10),
+			Body: "Un forum a réuni les jeunes de la région."},
+	}
+	for _, p := range pages {
+		p.ID = missionsearch.PageID(p.URL)
+	}
+	s := New(mustBuildIndex(t, pages...))
+	res, err := s.Search(context.Background(), Request{Query: "atelier octobre 2021"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range res.Hits {
+		got = append(got, h.URL[strings.LastIndexByte(h.URL, '/')+1:]+":"+h.Match)
+	}
+	if len(got) < 3 || got[0] != "oct:all" || !slices.Contains(got[1:3], "text:all") || !slices.Contains(got[1:3], "nov:all") {
+		t.Errorf("atelier octobre 2021: %v, want oct (dated October 2021) first, then the pages with atelier and 2021", got)
+	}
+	want := &QueryDate{Year: 2021, Month: 10, Without: "atelier"}
+	if res.QueryDate == nil || *res.QueryDate != *want {
+		t.Errorf("query date %+v, want %+v", res.QueryDate, want)
+	}
+	res, err = s.Search(context.Background(), Request{Query: "atelier"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.QueryDate != nil {
+		t.Errorf("atelier: query date %+v, want none", res.QueryDate)
 	}
 }

@@ -270,6 +270,11 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 		vw.Facets = append(vw.Facets, fv)
 	}
 	vw.Chips = s.chips(vw.T, v)
+	if d := res.QueryDate; d != nil {
+		// The date typed in the query, removable like a filter.
+		vw.Chips = append(vw.Chips, chip{Kind: vw.T.S("Date dans la recherche"), Label: vw.T.MonthYear(d.Year, d.Month),
+			URL: s.link("/search", v, func(u url.Values) { u.Set("q", d.Without) })})
+	}
 	vw.ClearURL = s.link("/search", v, func(u url.Values) {
 		for _, k := range []string{"section", "year", "lang", "tag", "type", "from", "to"} {
 			u.Del(k)

@@ -91,6 +91,9 @@ func TestPage(t *testing.T) {
 		{"approximate", "/search?q=atleier", 200, []string{
 			`Résultats approchants pour « <bdi>atleier</bdi> »`, `<span class="hit-approx">Approchant</span>`,
 		}},
+		{"date in the query", "/search?q=atelier+mars+2021", 200, []string{
+			`aria-label="Retirer le filtre Date dans la recherche : mars 2021"`, `href="/search?q=atelier"`,
+		}},
 		{"exact: nothing approximate", "/search?q=atelier", 200, []string{"!Résultats approchants", "!hit-approx"}},
 		{"pagination", "/search?size=3&page=3", 200, []string{
 			`<a href="/search?page=2&amp;size=3" rel="prev">Précédent</a>`, `<a href="/search?page=4&amp;size=3" rel="next">Suivant</a>`,

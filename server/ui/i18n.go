@@ -111,6 +111,22 @@ func (t *Tr) Plural(n int, one, many string) string {
 	return t.S(k, t.Number(n))
 }
 
+// MonthYear names a month of a year in t's language ("octobre 2021");
+// month 0 gives the year alone.
+func (t *Tr) MonthYear(year, month int) string {
+	y := strconv.Itoa(year)
+	if month < 1 || month > 12 {
+		return y
+	}
+	switch t.Lang {
+	case "en":
+		return monthsEN[month-1] + " " + y
+	case "ar":
+		return monthsAR[month-1] + " " + y
+	}
+	return months[month-1] + " " + y
+}
+
 // Section returns the name of a site section in t's language.
 func (t *Tr) Section(s string) string {
 	if l, ok := sectionLabels[s]; ok {
@@ -199,18 +215,19 @@ var messages = map[string][2]string{
 	"Retirer le filtre %s : %s":          {"Remove the filter %s: %s", "إزالة المرشح %s: %s"},
 	"Effacer tous les filtres":           {"Clear all filters", "مسح كل المرشحات"},
 	"Essayez avec l'orthographe :":       {"Try the spelling:", "جرّب الإملاء:"},
-	"%s page contient tous vos mots ; les suivantes n'en contiennent qu'une partie.":         {"%s page has all your words; the next ones have only some of them.", "%s صفحة تحتوي على كل كلماتك؛ الصفحات التالية تحتوي على بعضها فقط."},
-	"%s pages contiennent tous vos mots ; les suivantes n'en contiennent qu'une partie.":     {"%s pages have all your words; the next ones have only some of them.", "%s صفحات تحتوي على كل كلماتك؛ الصفحات التالية تحتوي على بعضها فقط."},
-	"Résultats approchants pour « %s »":                                                      {"Approximate results for \"%s\"", "نتائج تقريبية لـ «%s»"},
-	"Une partie des mots":                                                                    {"Some of the words", "بعض الكلمات"},
-	"Approchant":                                                                             {"Approximate", "تقريبي"},
+	"%s page contient tous vos mots ; les suivantes n'en contiennent qu'une partie.":     {"%s page has all your words; the next ones have only some of them.", "%s صفحة تحتوي على كل كلماتك؛ الصفحات التالية تحتوي على بعضها فقط."},
+	"%s pages contiennent tous vos mots ; les suivantes n'en contiennent qu'une partie.": {"%s pages have all your words; the next ones have only some of them.", "%s صفحات تحتوي على كل كلماتك؛ الصفحات التالية تحتوي على بعضها فقط."},
+	"Résultats approchants pour « %s »":                                                  {"Approximate results for \"%s\"", "نتائج تقريبية لـ «%s»"},
+	"Date dans la recherche":                                                             {"Date in the search", "التاريخ في البحث"},
+	"Une partie des mots":                                                                {"Some of the words", "بعض الكلمات"},
+	"Approchant":                                                                         {"Approximate", "تقريبي"},
 	"Aucune page ne contient tous vos mots : voici les pages qui en contiennent une partie.": {"No page has all your words: here are the pages with some of them.", "لا توجد صفحة تحتوي على كل كلماتك: إليك الصفحات التي تحتوي على بعضها."},
-	"Aucun résultat pour « %s »":                                                             {"No results for \"%s\"", "لا توجد نتائج عن «%s»"},
-	"Quelques pistes :":                                                                      {"A few ideas:", "بعض الاقتراحات:"},
-	"vérifiez l'orthographe des mots, ou essayez un synonyme ;":                              {"check the spelling of the words, or try a synonym;", "تحقق من إملاء الكلمات، أو جرّب مرادفاً؛"},
-	"utilisez des mots plus généraux, ou moins de mots ;":                                    {"use more general words, or fewer words;", "استعمل كلمات أعم، أو كلمات أقل؛"},
-	"retirez un des filtres ci-dessus ;":                                                     {"remove one of the filters above;", "أزل أحد المرشحات أعلاه؛"},
-	"les accents et les majuscules ne comptent pas : « evenement » trouve « événement ».":    {"accents and capitals do not matter: \"evenement\" finds \"événement\".", "الحركات والأحرف الكبيرة لا تهم: «evenement» تجد «événement»."},
+	"Aucun résultat pour « %s »":                                                          {"No results for \"%s\"", "لا توجد نتائج عن «%s»"},
+	"Quelques pistes :":                                                                   {"A few ideas:", "بعض الاقتراحات:"},
+	"vérifiez l'orthographe des mots, ou essayez un synonyme ;":                           {"check the spelling of the words, or try a synonym;", "تحقق من إملاء الكلمات، أو جرّب مرادفاً؛"},
+	"utilisez des mots plus généraux, ou moins de mots ;":                                 {"use more general words, or fewer words;", "استعمل كلمات أعم، أو كلمات أقل؛"},
+	"retirez un des filtres ci-dessus ;":                                                  {"remove one of the filters above;", "أزل أحد المرشحات أعلاه؛"},
+	"les accents et les majuscules ne comptent pas : « evenement » trouve « événement ».": {"accents and capitals do not matter: \"evenement\" finds \"événement\".", "الحركات والأحرف الكبيرة لا تهم: «evenement» تجد «événement»."},
 	"Vue résultats":         {"Results view", "عرض النتائج"},
 	"Vue liste (personnel)": {"List view (staff)", "عرض القائمة (للموظفين)"},
 	"Exporter CSV":          {"Export CSV", "تصدير CSV"},
