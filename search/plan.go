@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -224,6 +225,7 @@ func (s *Searcher) plan(ctx context.Context, v *view, q Query) (*plan, error) {
 		}
 		return ti
 	}
+	q = p.joinSynonymRuns(q)
 	var all [][]*termInfo
 	hasContent := false
 	var src []int // the index in q.Clauses of each of all
@@ -236,6 +238,12 @@ func (s *Searcher) plan(ctx context.Context, v *view, q Query) (*plan, error) {
 			}
 			hasContent = hasContent || !ti.stop
 			alts = append(alts, ti)
+			// A term also finds its synonyms, as phrases.
+			for _, other := range s.syn.of(strings.Join(ti.fold, " ")) {
+				if oi := info(Term{Text: other, Phrase: true}); !oi.noTerms() {
+					alts = append(alts, oi)
+				}
+			}
 			// An acronym also finds the names it stands for.
 			if !t.Phrase && !ti.stop && len(ti.fold) == 1 {
 				for _, name := range acronyms[ti.fold[0]] {
@@ -327,6 +335,43 @@ func (s *Searcher) plan(ctx context.Context, v *view, q Query) (*plan, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// joinSynonymRuns returns q with each run of single words that is a
+// synonym term ("voluntary return") made one clause: the run as a phrase
+// (its synonyms are added with the other alternatives).
+func (p *plan) joinSynonymRuns(q Query) Query {
+	if p.s.syn == nil || p.s.syn.words < 2 || len(q.Clauses) < 2 {
+		return q
+	}
+	single := func(c Clause) bool { return len(c) == 1 && !c[0].Phrase }
+	var out Query
+	out.Excluded = q.Excluded
+	for i := 0; i < len(q.Clauses); i++ {
+		joined := false
+		for n := min(p.s.syn.words, len(q.Clauses)-i); n >= 2 && !joined; n-- {
+			words := make([]string, 0, n)
+			for _, c := range q.Clauses[i : i+n] {
+				if !single(c) {
+					break
+				}
+				words = append(words, c[0].Text)
+			}
+			if len(words) < n {
+				continue
+			}
+			text := strings.Join(words, " ")
+			if len(p.s.syn.of(p.s.foldKey(text))) > 0 {
+				out.Clauses = append(out.Clauses, Clause{{Text: text, Phrase: true}})
+				i += n - 1
+				joined = true
+			}
+		}
+		if !joined {
+			out.Clauses = append(out.Clauses, q.Clauses[i])
+		}
+	}
+	return out
 }
 
 // relaxable reports whether the query can be relaxed from all words to

@@ -228,6 +228,8 @@ type Searcher struct {
 	// turns it off. cached counts the searches it answered.
 	cache      resultCache
 	cacheBytes int64
+	// syn are the shipped synonyms and the site's (SetSynonyms).
+	syn *Synonyms
 	cached     atomic.Uint64
 }
 
@@ -262,6 +264,9 @@ func NewLive(l *index.Live) *Searcher { return newSearcher(l) }
 func newSearcher(b builds) *Searcher {
 	s := &Searcher{builds: b, cacheBytes: DefaultCacheBytes}
 	s.an, s.err = newAnalyzers()
+	if s.err == nil {
+		s.syn = s.newSynonyms(nil)
+	}
 	return s
 }
 

@@ -41,6 +41,7 @@ type fileConfig struct {
 	LogFormat        string   `toml:"log_format"`
 	LogLevel         string   `toml:"log_level"`
 	OutcomeFile      string   `toml:"outcome_file"`
+	Synonyms         string   `toml:"synonyms"`
 
 	Crawl    crawlConfig    `toml:"crawl"`
 	Branding brandingConfig `toml:"branding"`
@@ -362,6 +363,7 @@ var settings = []setting{
 	{"timeout", "MISSIONSEARCH_TIMEOUT", "timeout"},
 	{"user-agent", "MISSIONSEARCH_USER_AGENT", "user_agent"},
 	{"outcome-file", "MISSIONSEARCH_OUTCOME_FILE", "outcome_file"},
+	{"synonyms", "MISSIONSEARCH_SYNONYMS", "synonyms"},
 	{"delay", "MISSIONSEARCH_DELAY", "crawl.delay"},
 	{"concurrency", "MISSIONSEARCH_CONCURRENCY", "crawl.concurrency"},
 	{"max-pages", "MISSIONSEARCH_MAX_PAGES", "crawl.max_pages"},

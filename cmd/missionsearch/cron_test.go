@@ -88,6 +88,20 @@ func TestCLIArgumentsAndUsage(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "after --") {
 		t.Errorf("search atelier -traite: exit %d, want 2 with a hint about --; stderr:\n%s", code, stderr)
 	}
+	// The site's synonyms file.
+	syn := filepath.Join(t.TempDir(), "synonyms.txt")
+	if err := os.WriteFile(syn, []byte("zorglub | atelier\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, stderr := runMain(t, ctx, "search", "--data", data, "--synonyms", syn, "zorglub"); code != 0 || !strings.Contains(out, "résultat") || strings.Contains(out, "Aucun résultat") {
+		t.Errorf("search --synonyms zorglub: exit %d, want the atelier pages; out:\n%s\nstderr:\n%s", code, out, stderr)
+	}
+	if err := os.WriteFile(syn, []byte("zorglub\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runMain(t, ctx, "search", "--data", data, "--synonyms", syn, "zorglub"); code != 1 || !strings.Contains(stderr, "line 1 of "+syn) {
+		t.Errorf("search with a bad synonyms file: exit %d, want 1 naming its line; stderr:\n%s", code, stderr)
+	}
 	for _, args := range [][]string{{"--year", "abc"}, {"--from", "2020-02-30"}, {"--lang", "xx"}} {
 		code, _, stderr := runMain(t, ctx, append([]string{"search", "--data", data}, append(args, "atelier")...)...)
 		if code != 2 {

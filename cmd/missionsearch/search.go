@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"html"
+	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -96,6 +97,24 @@ func openSearcher(env *Env, data string) (*search.Searcher, func(), error) {
 	return search.NewLive(live), func() { live.Close() }, nil
 }
 
+// synonymsFlag adds --synonyms to fs.
+func synonymsFlag(fs *flag.FlagSet) *string {
+	return fs.String("synonyms", "", "file of the site's synonyms, one group per line, terms separated by | (added to the shipped French-English ones; env MISSIONSEARCH_SYNONYMS)")
+}
+
+// loadSynonyms reads the synonyms file at path; none for "".
+func loadSynonyms(path string) ([][]string, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("synonyms: %w", err)
+	}
+	defer f.Close()
+	return search.ParseSynonyms(path, f)
+}
+
 func runSearch(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "search", "QUERY...",
 		"Searches the live index like the web page does: words must all match (then any),\n"+
@@ -105,7 +124,12 @@ func runSearch(ctx context.Context, env *Env, args []string) error {
 	page := fs.Int("page", 1, "result page")
 	size := fs.Int("size", 10, "results per page (1-100)")
 	filters := addFilterFlags(fs)
+	synonyms := synonymsFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	groups, err := loadSynonyms(*synonyms)
+	if err != nil {
 		return err
 	}
 	req, err := filters.request(strings.Join(fs.Args(), " "))
@@ -118,6 +142,7 @@ func runSearch(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer closeIndex()
+	s.SetSynonyms(groups)
 	res, err := s.Search(ctx, req)
 	if err != nil {
 		return requestError(err)

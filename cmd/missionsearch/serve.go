@@ -44,6 +44,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&brand.Footer, "footer", "", "a line of text at the bottom of the page")
 	proxies := fs.String("trusted-proxies", "", "comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For/Forwarded headers are trusted, e.g. 127.0.0.1,10.0.0.0/8 (env MISSIONSEARCH_TRUSTED_PROXIES)")
 	cacheMB := fs.Int("cache-mb", search.DefaultCacheBytes>>20, "memory of the search result cache, in MiB (0 = no result cache)")
+	synonyms := synonymsFlag(fs)
 	var lim serveLimits
 	fs.DurationVar(&lim.timeout, "timeout", 5*time.Second, "longest search, suggestion or page")
 	fs.DurationVar(&lim.writeTimeout, "write-timeout", 0, "longest time to write an answer (0 = --timeout + 10s; exports and admin reindexes have their own)")
@@ -68,6 +69,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		cors: splitList(*cors), rateLimit: *rateLimit, rateBurst: *rateBurst, suggestRate: *suggestRate,
 		cacheMB: *cacheMB, limits: lim, basePath: *basePath,
 	}
+	syn, err := loadSynonyms(*synonyms)
+	if err != nil {
+		return err
+	}
+	sc.synonyms = syn
 	if *rateLimit < 0 || *rateBurst < 0 || *suggestRate < 0 {
 		return usageError{"--rate-limit, --rate-burst and --suggest-rate-limit must be 0 or more"}
 	}
@@ -128,6 +134,7 @@ type serveConfig struct {
 	rateLimit, suggestRate float64
 	rateBurst              int
 	cacheMB                int
+	synonyms               [][]string // the site's, added to the shipped ones
 	limits                 serveLimits
 	basePath               string
 	publicURL              *url.URL
@@ -213,6 +220,7 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 	}
 	searcher := search.NewLive(live)
 	searcher.SetCacheBytes(int64(cfg.cacheMB) << 20)
+	searcher.SetSynonyms(cfg.synonyms)
 	srv, err := server.New(server.Config{
 		Searcher:         searcher,
 		Reindex:          reindex,
