@@ -229,8 +229,8 @@ type Searcher struct {
 	cache      resultCache
 	cacheBytes int64
 	// syn are the shipped synonyms and the site's (SetSynonyms).
-	syn *Synonyms
-	cached     atomic.Uint64
+	syn    *Synonyms
+	cached atomic.Uint64
 }
 
 // SetCacheBytes sets the memory the result cache may hold
