@@ -41,6 +41,9 @@ var (
 	boostHeadings = 0.05
 	boostLead     = 0.05
 	boostTags     = 0.05
+	// boostSynonym weighs a synonym of a word (synonyms.txt) against the
+	// word typed.
+	boostSynonym = 0.5
 	// boostYear weighs a page dated the year typed beside other words
 	// ("atelier 2019") above a page that only writes the year.
 	boostYear = 2.0
@@ -108,6 +111,9 @@ type termInfo struct {
 	// came before it ("octobre 2021"): pages dated that month, then.
 	year  string
 	month int
+	// weight scales the alternative's score (0: 1): a synonym weighs
+	// less than the words typed.
+	weight float64
 }
 
 // noTerms reports whether t analyses to nothing in every language.
@@ -241,6 +247,7 @@ func (s *Searcher) plan(ctx context.Context, v *view, q Query) (*plan, error) {
 			// A term also finds its synonyms, as phrases.
 			for _, other := range s.syn.of(strings.Join(ti.fold, " ")) {
 				if oi := info(Term{Text: other, Phrase: true}); !oi.noTerms() {
+					oi.weight = boostSynonym
 					alts = append(alts, oi)
 				}
 			}
@@ -460,7 +467,11 @@ func (p *plan) clauseQuery(alts []*termInfo) query.Query {
 	qs := make([]query.Query, 0, len(alts))
 	for _, ti := range alts {
 		if ti.Phrase {
-			if pq := p.phraseQuery(ti.Text, 1); pq != nil {
+			w := ti.weight
+			if w == 0 {
+				w = 1
+			}
+			if pq := p.phraseQuery(ti.Text, w); pq != nil {
 				qs = append(qs, pq)
 			}
 			continue
