@@ -112,8 +112,10 @@ type termInfo struct {
 	year  string
 	month int
 	// weight scales the alternative's score (0: 1): a synonym weighs
-	// less than the words typed.
-	weight float64
+	// less than the words typed. synonym marks an alternative from the
+	// synonyms, not typed.
+	weight  float64
+	synonym bool
 }
 
 // noTerms reports whether t analyses to nothing in every language.
@@ -246,8 +248,11 @@ func (s *Searcher) plan(ctx context.Context, v *view, q Query) (*plan, error) {
 			alts = append(alts, ti)
 			// A term also finds its synonyms, as phrases.
 			for _, other := range s.syn.of(strings.Join(ti.fold, " ")) {
-				if oi := info(Term{Text: other, Phrase: true}); !oi.noTerms() {
-					oi.weight = boostSynonym
+				// A one-word synonym is searched as a word, in the
+				// titles and bodies only, with no typo alternatives.
+				oi := info(Term{Text: other, Phrase: strings.Contains(other, " ")})
+				if !oi.noTerms() {
+					oi.weight, oi.synonym, oi.fuzz = boostSynonym, true, 0
 					alts = append(alts, oi)
 				}
 			}
@@ -504,6 +509,16 @@ func (p *plan) clauseQuery(alts []*termInfo) query.Query {
 // every language, its exact form in the unstemmed title, and, with a low
 // weight, close spellings (typo tolerance).
 func (p *plan) wordQuery(ti *termInfo) query.Query {
+	if ti.synonym {
+		var qs []query.Query
+		for i, l := range missionsearch.Langs {
+			if len(ti.stems[i]) > 0 {
+				qs = append(qs, allTerms(index.TitleField(l), ti.stems[i], boostTitle*ti.weight),
+					allTerms(index.BodyField(l), ti.stems[i], boostBody*ti.weight))
+			}
+		}
+		return bleve.NewDisjunctionQuery(qs...)
+	}
 	exact := p.exactQuery(ti.stems, ti.fold, 1)
 	if ti.fuzz == 0 && len(ti.cands) == 0 {
 		return exact

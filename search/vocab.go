@@ -156,7 +156,7 @@ func (s *Searcher) checkVocabulary(ctx context.Context, vw *view, p *plan) error
 	var words []*termInfo
 	for _, alts := range p.clauses {
 		for _, ti := range alts {
-			if !ti.Phrase && len(ti.fold) == 1 && utf8.RuneCountInString(ti.fold[0]) >= 4 {
+			if !ti.Phrase && !ti.synonym && len(ti.fold) == 1 && utf8.RuneCountInString(ti.fold[0]) >= 4 {
 				words = append(words, ti)
 			}
 		}
