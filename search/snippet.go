@@ -143,7 +143,11 @@ func (p *plan) matcher(l missionsearch.Lang) *matcher {
 			if f := ti.stemFuzz(i); f > 0 {
 				stem := ti.stems[i][0]
 				prefix := typoPrefix(stem, utf8.RuneCountInString(ti.fold[0]))
-				m.fuzzy = append(m.fuzzy, fuzzyStem{[]rune(stem), prefix, f, bit})
+				if ti.minCount == 0 {
+					// (A rare word's alternatives are the counted
+					// candidates below, not every word within f edits.)
+					m.fuzzy = append(m.fuzzy, fuzzyStem{[]rune(stem), prefix, f, bit})
+				}
 				// The body words the index matched by typo tolerance
 				// are the terms of the body field within f edits: the
 				// scan looks for them as exact terms.
