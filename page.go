@@ -201,4 +201,28 @@ type CrawlState struct {
 	// versions: a page stored by an older extraction is fetched again in
 	// full, not answered by a 304, so that its record is extracted anew.
 	Version int
+	// Interval is the URL's adaptive recrawl interval: shortened when a
+	// check finds the page changed, lengthened when it finds it unchanged,
+	// never above the crawl's max_age; 0 when unknown (a state stored
+	// before schedules).
+	Interval time.Duration
+	// NextCheck is when the URL is due for its next check; a crawl before
+	// then neither fetches it nor asks whether it changed (it follows its
+	// stored Links) unless the site's sitemap says it changed. The zero
+	// time means unknown: due once LastSeen is max_age old.
+	NextCheck time.Time
+	// Listed is true when the site's sitemap listed the URL at its last
+	// check: a page that leaves the sitemap is checked on the next crawl.
+	Listed bool
+}
+
+// Template is the boilerplate a crawl learned for a site: the hashes of the
+// text blocks found on most of its pages (the crawler's block hash), when
+// they were learned and by which extraction version. The next crawls of
+// the site reuse it until it is max_age old, so that they need not fetch a
+// sample of pages in full to learn it again.
+type Template struct {
+	Blocks  []uint64
+	Learned time.Time
+	Version int
 }

@@ -3,6 +3,7 @@ package crawler
 import (
 	"hash/fnv"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 
@@ -67,6 +68,29 @@ func (l *learner) learning() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return !l.done
+}
+
+// use ends learning with a set learned before (a stored template).
+func (l *learner) use(blocks []uint64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.done = true
+	l.set = make(map[uint64]struct{}, len(blocks))
+	for _, b := range blocks {
+		l.set[b] = struct{}{}
+	}
+}
+
+// blocks returns the learned set, sorted.
+func (l *learner) blocks() []uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]uint64, 0, len(l.set))
+	for b := range l.set {
+		out = append(out, b)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // size is the number of blocks learned.

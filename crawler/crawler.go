@@ -78,10 +78,15 @@ type Store interface {
 	PutState(ctx context.Context, st missionsearch.CrawlState) error
 }
 
-// StaleLister is an optional ability of a Store: listing the stored pages
-// last seen before a time, which a crawl checks again (Config.MaxAge).
-type StaleLister interface {
-	StaleURLs(ctx context.Context, before time.Time, fn func(url string) error) error
+// DueLister is an optional ability of a Store: listing the live stored
+// pages due for a check at now (NextCheck set and not after now, or last
+// seen before staleBefore), which a crawl checks even when no link leads
+// to them any more (Config.MaxAge, the schedule), and those the sitemap
+// listed at their last check (CrawlState.Listed), which a crawl checks
+// when they have left it.
+type DueLister interface {
+	DueURLs(ctx context.Context, now, staleBefore time.Time, fn func(url string) error) error
+	ListedURLs(ctx context.Context, fn func(url string) error) error
 }
 
 // HashFinder is an optional ability of a Store: finding a live page by the
@@ -200,6 +205,10 @@ type Stats struct {
 	Stored int
 	// Unchanged counts 304 answers and pages whose content did not change.
 	Unchanged int
+	// Fresh counts known URLs not fetched because they were not due (see
+	// the schedule in the package documentation); their stored links were
+	// followed.
+	Fresh int
 	// Skipped counts URLs not stored by rule: robots.txt, non-HTML, too
 	// large, noindex, out-of-scope redirects, duplicates, unknown 404s.
 	Skipped int
@@ -284,6 +293,8 @@ type Crawler struct {
 
 	started  atomic.Bool
 	begin    time.Time
+	now      func() time.Time // the clock of the schedule (time.Now)
+	ranAt    time.Time        // now() when Run began
 	front    *frontier
 	traps    *traps
 	learn    *learner
@@ -293,14 +304,17 @@ type Crawler struct {
 	hostMu sync.Mutex
 	hosts  map[string]*host
 
-	mu          sync.Mutex
-	stats       Stats
-	unavailable map[string]string // host → why its robots.txt could not be had
-	cuts        map[[2]string]int // {rule, key} → URLs dropped
-	updated     map[string]bool   // page IDs stored in this run
-	gone        map[string]bool   // page IDs found gone in this run
-	runHash     map[string]string
-	pdfJobs     chan struct{} // one token per PDF being extracted
+	mu           sync.Mutex
+	stats        Stats
+	unavailable  map[string]string // host → why its robots.txt could not be had
+	cuts         map[[2]string]int // {rule, key} → URLs dropped
+	updated      map[string]bool   // page IDs stored in this run
+	gone         map[string]bool   // page IDs found gone in this run
+	runHash      map[string]string
+	listed       map[string]time.Time // URL → lastmod (zero: none) of the sitemaps read
+	sitemapHosts map[string]bool      // hosts with a sitemap that listed pages
+	unlisted     map[string]bool      // URLs whose state was written with Listed false in this run
+	pdfJobs      chan struct{}        // one token per PDF being extracted
 	// dupBest is, per content hash found under several URLs in this run,
 	// the preferred URL among those skipped as duplicates, with its page
 	// (see settleDuplicates).
@@ -318,19 +332,23 @@ func New(cfg Config, st Store) (*Crawler, error) {
 	}
 	cfg = withDefaults(cfg)
 	c := &Crawler{
-		cfg:        cfg,
-		store:      st,
-		log:        cfg.Logger,
-		seedHosts:  map[string]bool{},
-		trusted:    map[string]bool{},
-		hostsExact: map[string]bool{},
-		hostsAny:   map[string]bool{},
-		hosts:      map[string]*host{},
-		updated:    map[string]bool{},
-		gone:       map[string]bool{},
-		runHash:    map[string]string{},
-		pdfJobs:    make(chan struct{}, maxPDFJobs),
-		dupBest:    map[string]duplicate{},
+		cfg:          cfg,
+		store:        st,
+		log:          cfg.Logger,
+		seedHosts:    map[string]bool{},
+		trusted:      map[string]bool{},
+		hostsExact:   map[string]bool{},
+		hostsAny:     map[string]bool{},
+		hosts:        map[string]*host{},
+		updated:      map[string]bool{},
+		gone:         map[string]bool{},
+		runHash:      map[string]string{},
+		now:          time.Now,
+		listed:       map[string]time.Time{},
+		sitemapHosts: map[string]bool{},
+		unlisted:     map[string]bool{},
+		pdfJobs:      make(chan struct{}, maxPDFJobs),
+		dupBest:      map[string]duplicate{},
 
 		unavailable: map[string]string{},
 		cuts:        map[[2]string]int{},
@@ -431,6 +449,8 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 		return Stats{}, errors.New("crawler: Run called twice")
 	}
 	c.begin = time.Now()
+	c.ranAt = c.now()
+	c.front.last = &task{kind: taskSweep}
 	parent := ctx
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -446,6 +466,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 			c.front.push(task{kind: taskPage, url: u.String(), seed: true}, false)
 		}
 	}
+	c.loadTemplate(ctx)
 	c.queueStale(ctx)
 	stopWatch := context.AfterFunc(ctx, c.front.close)
 	defer stopWatch()
@@ -500,7 +521,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	if c.cfg.Progress != nil {
 		c.cfg.Progress(stats)
 	}
-	c.log.Info("crawl done", "fetched", stats.Fetched, "stored", stats.Stored, "unchanged", stats.Unchanged,
+	c.log.Info("crawl done", "fetched", stats.Fetched, "stored", stats.Stored, "unchanged", stats.Unchanged, "fresh", stats.Fresh,
 		"skipped", stats.Skipped, "errors", stats.Errors, "gone", stats.Gone,
 		"pattern_cut", stats.PatternCut, "links_cut", stats.LinksCut, "trap_cut", stats.TrapCut, "hosts_unavailable", stats.HostsUnavailable, "elapsed", stats.Elapsed)
 	if err := parent.Err(); err != nil {
@@ -660,6 +681,8 @@ func (c *Crawler) handle(ctx context.Context, t task) {
 		c.initHost(ctx, t)
 	case taskSitemap:
 		c.crawlSitemap(ctx, t)
+	case taskSweep:
+		c.sweep(ctx)
 	default:
 		c.crawlPage(ctx, t)
 	}

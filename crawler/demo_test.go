@@ -129,9 +129,9 @@ func TestCrawlDemoSite(t *testing.T) {
 		t.Errorf("%d errors", stats.Errors)
 	}
 
-	// A recrawl stores nothing new.
+	// A recrawl a day later stores nothing new.
 	ds.ResetHits()
-	stats2, c2 := crawl(t, cfg, st)
+	stats2, c2 := crawlAt(t, cfg, st, nextDay())
 	t.Logf("recrawl: %+v", stats2)
 	if stats2.Stored != 0 || stats2.Unchanged < len(arts) {
 		t.Errorf("recrawl: %+v, want 0 stored and ≥ %d unchanged", stats2, len(arts))

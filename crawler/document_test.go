@@ -154,9 +154,9 @@ func TestOlderRecordsRefetched(t *testing.T) {
 	if p := pageAt(t, st, u); p == nil || p.Type == "" || p.Body == "ancien" {
 		t.Fatalf("the older record was not replaced: %+v", p)
 	}
-	crawl(t, cfg, st)
-	if r := s.requests("/etag"); r[len(r)-1].req.Header.Get("If-None-Match") != `"v1"` {
-		t.Errorf("the crawl after did not ask conditionally")
+	crawlAt(t, cfg, st, nextDay())
+	if r := s.requests("/etag"); len(r) != 2 || r[len(r)-1].req.Header.Get("If-None-Match") != `"v1"` {
+		t.Errorf("the crawl a day after did not ask conditionally (%d requests)", len(r))
 	}
 }
 
@@ -189,7 +189,7 @@ func TestSoftErrors(t *testing.T) {
 		t.Fatalf("first crawl stored %d pages, want 4: %+v", stats.Stored, stats)
 	}
 	broken.Store(true)
-	stats, _ := crawl(t, cfg, st)
+	stats, _ := crawlAt(t, cfg, st, nextDay())
 	if stats.SoftErrors != 3 || stats.Gone != 1 {
 		t.Errorf("recrawl: %d soft errors, %d gone; want 3 and 1", stats.SoftErrors, stats.Gone)
 	}

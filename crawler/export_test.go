@@ -1,6 +1,10 @@
 package crawler
 
-import "github.com/missionsearch/missionsearch"
+import (
+	"time"
+
+	"github.com/missionsearch/missionsearch"
+)
 
 // SamplePage is one page of a boilerplate learning sample: its language
 // ("" when unknown) and the text blocks of its main content.
@@ -22,3 +26,6 @@ func LearnBoilerplate(sample []SamplePage) func(block string) bool {
 		return ok
 	}
 }
+
+// SetClock makes c read the time of its schedule from now.
+func SetClock(c *Crawler, now func() time.Time) { c.now = now }

@@ -36,8 +36,9 @@ type host struct {
 	sitemaps []string
 
 	mu    sync.Mutex
-	delay time.Duration
-	next  time.Time // earliest start of the next request
+	delay time.Duration // between two requests: Config.Delay raised by Crawl-delay
+	asked time.Duration // the robots.txt Crawl-delay alone
+	next  time.Time     // earliest start of the next request
 }
 
 // host returns the state of u's host, creating it.
@@ -52,17 +53,33 @@ func (c *Crawler) host(u *url.URL) *host {
 	return h
 }
 
-// wait blocks until a request to h may start, and reserves that slot.
-func (h *host) wait(ctx context.Context) error {
+// wait blocks until a request to h may start, and reserves that slot. A
+// conditional request (cond) reserves only the host's own Crawl-delay: a
+// 304 costs the site next to nothing, and a conditional request answered
+// in full pays the whole delay afterwards (see paid).
+func (h *host) wait(ctx context.Context, cond bool) error {
 	h.mu.Lock()
 	now := time.Now()
 	at := h.next
 	if at.Before(now) {
 		at = now
 	}
-	h.next = at.Add(h.delay)
+	if cond {
+		h.next = at.Add(h.asked)
+	} else {
+		h.next = at.Add(h.delay)
+	}
 	h.mu.Unlock()
 	return sleep(ctx, at.Sub(now))
+}
+
+// paid makes the next request to h wait the whole delay from now: after a
+// conditional request answered in full.
+func (h *host) paid() {
+	h.mu.Lock()
+	d := h.delay
+	h.mu.Unlock()
+	h.holdUntil(time.Now().Add(d))
 }
 
 // holdUntil delays every request to h until t (a Retry-After).
@@ -173,6 +190,7 @@ func (c *Crawler) loadRobots(ctx context.Context, h *host) {
 	h.robots = g
 	if d := min(g.CrawlDelay, maxCrawlDelay); d > 0 {
 		h.mu.Lock()
+		h.asked = d
 		if d > h.delay {
 			h.delay = d
 			// The robots.txt request itself was the last one.
@@ -309,10 +327,14 @@ func isRedirect(status int) bool {
 func (c *Crawler) fetch(ctx context.Context, h *host, rawURL string, hdr http.Header, rs readSpec) (*response, error) {
 	var lastErr error
 	for attempt := 0; ; attempt++ {
-		if err := h.wait(ctx); err != nil {
+		cond := hdr.Get("If-None-Match") != "" || hdr.Get("If-Modified-Since") != ""
+		if err := h.wait(ctx, cond); err != nil {
 			return nil, err
 		}
 		resp, retryAfter, err := c.attempt(ctx, rawURL, hdr, rs)
+		if cond && (err != nil || resp.status != http.StatusNotModified) {
+			h.paid()
+		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}

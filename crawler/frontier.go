@@ -11,6 +11,7 @@ const (
 	taskPage    taskKind = iota // an HTML page (or whatever the URL turns out to be)
 	taskSitemap                 // a sitemap or sitemap index
 	taskHost                    // a seed host's robots.txt, then its sitemaps
+	taskSweep                   // the end-of-crawl check of the pages nothing led to
 )
 
 // task is one unit of work of the frontier.
@@ -20,6 +21,7 @@ type task struct {
 	depth int    // links from a seed (pages) or sitemap nesting (sitemaps)
 	hops  int    // redirects followed to reach url
 	seed  bool   // a Config.Seeds URL: fetched without validators
+	check bool   // fetched even when not due (conditionally)
 	// sitemap is set for a URL listed in a sitemap (or a redirect from
 	// one): exempt from the per-pattern budget and the trap families.
 	sitemap bool
@@ -39,6 +41,9 @@ type frontier struct {
 	head     int
 	inflight int
 	closed   bool
+	// last, when set, is handed out once, when the queue is empty and no
+	// task is in flight; it may queue more.
+	last *task
 
 	maxPages   int // page tasks handed out at most (0: no limit)
 	dispatched int
@@ -129,6 +134,12 @@ func (f *frontier) next() (task, bool) {
 			f.inflight++
 			return t, true
 		}
+		if f.inflight == 0 && f.last != nil {
+			t := *f.last
+			f.last = nil
+			f.inflight++
+			return t, true
+		}
 		if f.inflight == 0 {
 			f.closed = true
 			f.cond.Broadcast()
@@ -154,6 +165,21 @@ func (f *frontier) close() {
 	defer f.mu.Unlock()
 	f.closed = true
 	f.cond.Broadcast()
+}
+
+// seenKey reports whether key was claimed.
+func (f *frontier) seenKey(key string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, ok := f.seen[key]
+	return ok
+}
+
+// exhausted reports whether the page budget (maxPages) is spent.
+func (f *frontier) exhausted() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.maxPages > 0 && f.dispatched >= f.maxPages
 }
 
 // len is the number of waiting tasks.

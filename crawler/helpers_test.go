@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -137,6 +138,46 @@ func crawl(t testing.TB, cfg crawler.Config, st crawler.Store) (crawler.Stats, *
 		t.Fatalf("Run: %v (stats %+v)", err, stats)
 	}
 	return stats, c
+}
+
+// crawlAt runs one crawl whose schedule reads the clock as at, and fails
+// the test on error.
+func crawlAt(t testing.TB, cfg crawler.Config, st crawler.Store, at time.Time) (crawler.Stats, *crawler.Crawler) {
+	t.Helper()
+	c, err := crawler.New(cfg, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crawler.SetClock(c, func() time.Time { return at })
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	stats, err := c.Run(ctx)
+	if err != nil {
+		t.Fatalf("Run: %v (stats %+v)", err, stats)
+	}
+	return stats, c
+}
+
+// nextDay is a clock one nightly crawl later: every page fetched once and
+// not changed since is due (FirstInterval less its slack).
+func nextDay() time.Time { return time.Now().Add(22 * time.Hour) }
+
+// refetched returns the request URIs (path and query) requested more
+// than once, but robots.txt, /sitemap.xml and those of always (the seeds).
+func (s *site) refetched(always ...string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	always = append(always, "/robots.txt", "/sitemap.xml")
+	n := map[string]int{}
+	var out []string
+	for _, h := range s.log {
+		u := h.req.URL.RequestURI()
+		if n[u]++; n[u] == 2 && !slices.Contains(always, u) {
+			out = append(out, u)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // pageAt returns the page stored under url, or nil.

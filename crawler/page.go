@@ -63,8 +63,15 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 		}
 		return
 	}
+	now := c.now().UTC()
+	if c.fresh(t, prev, hasPrev, now) {
+		// Not due: as if it answered 304, without asking.
+		c.count(func(s *Stats) { s.Fresh++ })
+		c.followLinks(prev.Links, t.depth+1, family(u))
+		return
+	}
 	if hasPrev && prev.Gone && prev.ContentHash == "" && !prev.LastSeen.IsZero() && c.cfg.MaxAge > 0 &&
-		time.Since(prev.LastSeen) < c.cfg.MaxAge && !t.seed {
+		now.Sub(prev.LastSeen) < c.cfg.MaxAge && !t.seed {
 		// A dead link checked recently: checked again once MaxAge passed.
 		c.count(func(s *Stats) { s.Skipped++ })
 		c.log.Debug("dead link checked recently", "url", t.url, "status", prev.Status, "checked", prev.LastSeen)
@@ -98,7 +105,7 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 		return
 	}
 	c.count(func(s *Stats) { s.Fetched++ })
-	now := time.Now().UTC()
+	now = c.now().UTC()
 	p := &pageFetch{t: t, u: u, resp: resp, prev: prev, hasPrev: hasPrev,
 		st: missionsearch.CrawlState{
 			URL: t.url, ETag: resp.header.Get("ETag"), LastModified: resp.header.Get("Last-Modified"),
@@ -111,6 +118,7 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 	case resp.status == http.StatusNotModified && hasPrev:
 		st := prev
 		st.LastSeen, st.Status = now, resp.status
+		c.plan(&st, prev, hasPrev, false)
 		if !c.putState(ctx, st) {
 			return
 		}
@@ -178,6 +186,7 @@ func deadState(p *pageFetch, status int, gone bool) missionsearch.CrawlState {
 
 // skip records p's state without a page and counts it skipped.
 func (c *Crawler) skip(ctx context.Context, p *pageFetch, why string, attrs ...any) {
+	c.plan(&p.st, p.prev, p.hasPrev, !p.hasPrev || p.prev.Status != p.st.Status || p.prev.ContentHash != "")
 	if c.putState(ctx, p.st) {
 		c.count(func(s *Stats) { s.Skipped++ })
 		c.log.Debug("skipped: "+why, append([]any{"url", p.t.url}, attrs...)...) // counted in Stats.Skipped
@@ -286,6 +295,7 @@ func (c *Crawler) gotHTML(ctx context.Context, p *pageFetch) {
 		kept, flush, fbp := c.learn.add(p)
 		if len(flush) > 0 {
 			c.log.Info("boilerplate learned", "pages", len(flush), "blocks", c.learn.size())
+			c.keepTemplate(ctx)
 		}
 		if kept {
 			for _, q := range flush {
@@ -500,6 +510,7 @@ func (c *Crawler) storePage(ctx context.Context, p *pageFetch, res *extract.Resu
 	if storeURL != p.t.url {
 		// The validators belong to the URL fetched: keep them there, so that
 		// the next crawl asks it conditionally.
+		c.plan(&p.st, p.prev, p.hasPrev, !p.hasPrev || p.prev.Status != p.st.Status)
 		if !c.putState(ctx, p.st) {
 			return
 		}
@@ -518,12 +529,14 @@ func (c *Crawler) storePage(ctx context.Context, p *pageFetch, res *extract.Resu
 	}
 	if hasPrev && !prev.Gone && prev.ContentHash == hash {
 		st.FirstSeen = prev.FirstSeen
+		c.plan(&st, prev, hasPrev, false)
 		if c.putState(ctx, st) {
 			c.claimHash(hash, storeURL)
 			c.count(func(s *Stats) { s.Unchanged++ })
 		}
 		return
 	}
+	c.plan(&st, prev, hasPrev, true)
 	if dup := c.duplicateOf(ctx, hash, storeURL, page.Body); dup != "" {
 		c.noteDuplicate(hash, &page, st)
 		if hasPrev && prev.ContentHash != "" {

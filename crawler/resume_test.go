@@ -47,9 +47,11 @@ func chainSite(t *testing.T) *site {
 }
 
 // TestResumeAfter304: a crawl stopped after storing /a, before fetching
-// the pages /a links to, is resumed by the next crawl although /a answers
-// 304 to it: the links stored with /a's state are queued as if /a had been
-// fetched, so /b and /c are stored.
+// the pages /a links to, is resumed by the next crawl, which does not
+// fetch /a again (it is not due): the links stored with /a's state are
+// queued as if /a had been fetched, so /b and /c are stored. A day later
+// every page is due and answers 304 to a conditional request, and the
+// site is still walked to its end through the stored links.
 func TestResumeAfter304(t *testing.T) {
 	s := chainSite(t)
 	st := openStore(t)
@@ -68,26 +70,29 @@ func TestResumeAfter304(t *testing.T) {
 	cfg.MaxPages = 0
 	stats, _ = crawl(t, cfg, st)
 	t.Logf("resumed: %+v", stats)
-	if r := s.lastRequest(t, "/a"); r.Header.Get("If-None-Match") == "" {
-		t.Errorf("/a asked for without If-None-Match on the second crawl")
-	}
-	if sta, _ := state(t, st, s.URL("/a")); sta.Status != http.StatusNotModified || len(sta.Links) != 2 {
-		t.Errorf("state of /a after its 304: %+v, want status 304 and its two links kept", sta)
+	if n := s.Hits("/a"); n != 1 {
+		t.Errorf("/a fetched %d times, want once: the resumed crawl fetched it again", n)
 	}
 	for _, p := range []string{"/", "/a", "/b", "/c"} {
 		if pageAt(t, st, s.URL(p)) == nil {
 			t.Errorf("%s not stored after the resumed crawl", p)
 		}
 	}
-	if stats.Stored != 2 || stats.Unchanged != 2 {
-		t.Errorf("resumed crawl: %+v, want 2 stored (/b, /c) and 2 unchanged (/, /a)", stats)
+	if stats.Stored != 2 || stats.Unchanged != 1 || stats.Fresh != 1 {
+		t.Errorf("resumed crawl: %+v, want 2 stored (/b, /c), 1 unchanged (/), 1 fresh (/a)", stats)
 	}
 
-	// A third crawl: every page answers 304 but / and the site is still
-	// walked to its end.
-	stats, _ = crawl(t, cfg, st)
+	// A day later: every page is due and answers 304 but /, and the site
+	// is still walked to its end.
+	stats, _ = crawlAt(t, cfg, st, nextDay())
+	if r := s.lastRequest(t, "/a"); r.Header.Get("If-None-Match") == "" {
+		t.Errorf("/a asked for without If-None-Match a day later")
+	}
+	if sta, _ := state(t, st, s.URL("/a")); sta.Status != http.StatusNotModified || len(sta.Links) != 2 {
+		t.Errorf("state of /a after its 304: %+v, want status 304 and its two links kept", sta)
+	}
 	if s.Hits("/c") != 2 || stats.Unchanged != 4 || stats.Stored != 0 {
-		t.Errorf("third crawl: %+v, /c hit %d times; want 4 unchanged, /c asked for again", stats, s.Hits("/c"))
+		t.Errorf("a day later: %+v, /c hit %d times; want 4 unchanged, /c asked for again", stats, s.Hits("/c"))
 	}
 	if r := s.lastRequest(t, "/c"); r.Header.Get("If-None-Match") == "" {
 		t.Errorf("/c asked for without If-None-Match on the third crawl")

@@ -132,12 +132,17 @@ func documentTitle(linkText, u string) string {
 // checked: when the site deleted it, it leaves the index. They are queued
 // like sitemap URLs (no pattern budget), after the seeds.
 func (c *Crawler) queueStale(ctx context.Context) {
-	sl, ok := c.store.(StaleLister)
-	if !ok || c.cfg.MaxAge < 0 {
+	sl, ok := c.store.(DueLister)
+	if !ok {
 		return
 	}
+	now := c.now()
+	stale := now.Add(-c.cfg.MaxAge)
+	if c.cfg.MaxAge < 0 {
+		stale = time.Time{}
+	}
 	n := 0
-	err := sl.StaleURLs(ctx, time.Now().Add(-c.cfg.MaxAge), func(u string) error {
+	err := sl.DueURLs(ctx, now, stale, func(u string) error {
 		if c.enqueue(u, nil, task{depth: 1, sitemap: true}, false) {
 			n++
 		}

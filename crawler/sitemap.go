@@ -6,6 +6,8 @@ import (
 	"encoding/xml"
 	"net/url"
 	"strings"
+
+	"github.com/missionsearch/missionsearch/crawler/extract"
 )
 
 // initHost reads a seed host's robots.txt, then queues its sitemaps: the
@@ -45,7 +47,8 @@ type sitemapDoc struct {
 }
 
 type sitemapLoc struct {
-	Loc string `xml:"loc"`
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod"`
 }
 
 // crawlSitemap fetches a sitemap (gzip or not) and queues its page URLs as
@@ -93,6 +96,11 @@ func (c *Crawler) crawlSitemap(ctx context.Context, t task) {
 	}
 	n := 0
 	for _, p := range doc.URLs {
+		if n, err := extract.NormalizeURL(strings.TrimSpace(p.Loc), u); err == nil {
+			if pu, err := url.Parse(n); err == nil && c.inScope(pu) {
+				c.listURL(pu.Host, n, p.LastMod)
+			}
+		}
 		if c.enqueue(strings.TrimSpace(p.Loc), u, task{sitemap: true}, false) {
 			n++
 		}

@@ -166,27 +166,44 @@ func (s *Store) SetDerived(ctx context.Context, id string, d missionsearch.Deriv
 	return nil
 }
 
-// StaleURLs calls fn with the URL of every live stored page last seen (a
-// 200 or a 304) before t, in URL order: the pages a crawl must check
-// again even when no link leads to them any more. fn may not write to s.
-func (s *Store) StaleURLs(ctx context.Context, before time.Time, fn func(url string) error) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT url FROM crawl_state
-		WHERE gone = 0 AND page_id IS NOT NULL AND last_seen < ? ORDER BY url`, formatTime(before))
+// DueURLs calls fn with the URL of every live stored page due for a check
+// at now, in URL order: those whose NextCheck is set and not after now, and
+// those last seen (a 200 or a 304) before staleBefore whatever their
+// NextCheck. They are the pages a crawl checks even when no link leads to
+// them any more. fn may not write to s.
+func (s *Store) DueURLs(ctx context.Context, now, staleBefore time.Time, fn func(url string) error) error {
+	return s.urls(ctx, "due urls", `SELECT url FROM crawl_state
+		WHERE gone = 0 AND page_id IS NOT NULL
+			AND (next_check <> '' AND next_check <= ?1 OR last_seen < ?2)
+		ORDER BY url`, fn, formatTime(now), formatTime(staleBefore))
+}
+
+// ListedURLs calls fn with the URL of every live stored page that the
+// site's sitemap listed when it was last checked (CrawlState.Listed), in
+// URL order. fn may not write to s.
+func (s *Store) ListedURLs(ctx context.Context, fn func(url string) error) error {
+	return s.urls(ctx, "listed urls", `SELECT url FROM crawl_state
+		WHERE gone = 0 AND page_id IS NOT NULL AND listed = 1 ORDER BY url`, fn)
+}
+
+// urls calls fn with the single column of each row of query.
+func (s *Store) urls(ctx context.Context, what, query string, fn func(url string) error, args ...any) error {
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
-		return fmt.Errorf("store: stale urls: %w", err)
+		return fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var u string
 		if err := rows.Scan(&u); err != nil {
-			return fmt.Errorf("store: stale urls: %w", err)
+			return fmt.Errorf("store: %s: %w", what, err)
 		}
 		if err := fn(u); err != nil {
 			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: stale urls: %w", err)
+		return fmt.Errorf("store: %s: %w", what, err)
 	}
 	return nil
 }

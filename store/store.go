@@ -290,13 +290,15 @@ func (s *Store) migrateFile(ctx context.Context, name string) error {
 // and an empty slice stays empty (not nil); a state stored before links
 // were recorded has nil Links.
 func (s *Store) State(ctx context.Context, url string) (st missionsearch.CrawlState, ok bool, err error) {
-	var firstSeen, lastSeen string
+	var firstSeen, lastSeen, nextCheck string
 	var links []byte
+	var every int64
 	err = s.r.QueryRowContext(ctx, `
-		SELECT url, etag, last_modified, content_hash, first_seen, last_seen, gone, status, links, location, version
+		SELECT url, etag, last_modified, content_hash, first_seen, last_seen, gone, status, links, location, version,
+			check_every, next_check, listed
 		FROM crawl_state WHERE url = ?`, url).Scan(
 		&st.URL, &st.ETag, &st.LastModified, &st.ContentHash, &firstSeen, &lastSeen, &st.Gone, &st.Status,
-		&links, &st.Location, &st.Version)
+		&links, &st.Location, &st.Version, &every, &nextCheck, &st.Listed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return missionsearch.CrawlState{}, false, nil
 	} else if err != nil {
@@ -308,6 +310,10 @@ func (s *Store) State(ctx context.Context, url string) (st missionsearch.CrawlSt
 	if st.LastSeen, err = parseTime(lastSeen); err != nil {
 		return missionsearch.CrawlState{}, false, fmt.Errorf("store: state %s: last_seen: %w", url, err)
 	}
+	if st.NextCheck, err = parseTime(nextCheck); err != nil {
+		return missionsearch.CrawlState{}, false, fmt.Errorf("store: state %s: next_check: %w", url, err)
+	}
+	st.Interval = time.Duration(every)
 	if err := json.Unmarshal(links, &st.Links); err != nil {
 		return missionsearch.CrawlState{}, false, fmt.Errorf("store: state %s: links: %w", url, err)
 	}
@@ -553,8 +559,8 @@ const upsertPage = `
 // gone flips.
 const upsertState = `
 	INSERT INTO crawl_state (url, etag, last_modified, content_hash, first_seen, last_seen,
-		gone, status, links, location, version, page_id, gone_changed_at)
-	VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, (SELECT id FROM pages WHERE url = ?1), ?12)
+		gone, status, links, location, version, check_every, next_check, listed, page_id, gone_changed_at)
+	VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, (SELECT id FROM pages WHERE url = ?1), ?15)
 	ON CONFLICT (url) DO UPDATE SET
 		etag = excluded.etag, last_modified = excluded.last_modified,
 		content_hash = excluded.content_hash,
@@ -563,6 +569,7 @@ const upsertState = `
 		gone_changed_at = CASE WHEN crawl_state.gone <> excluded.gone THEN excluded.gone_changed_at ELSE crawl_state.gone_changed_at END,
 		gone = excluded.gone, status = excluded.status,
 		links = excluded.links, location = excluded.location, version = excluded.version,
+		check_every = excluded.check_every, next_check = excluded.next_check, listed = excluded.listed,
 		page_id = excluded.page_id`
 
 // stateValues returns the parameters of upsertState but the last (the
@@ -576,12 +583,19 @@ func stateValues(st missionsearch.CrawlState) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	nextCheck, err := checkedTime("next_check", st.NextCheck)
+	if err != nil {
+		return nil, err
+	}
+	if st.Interval < 0 {
+		return nil, missionsearch.Errorf(missionsearch.EINVALID, "The check interval %v is negative.", st.Interval)
+	}
 	links, err := json.Marshal(st.Links)
 	if err != nil {
 		return nil, fmt.Errorf("links: %w", err)
 	}
 	return []any{st.URL, st.ETag, st.LastModified, st.ContentHash, firstSeen, lastSeen, st.Gone, st.Status,
-		string(links), st.Location, st.Version}, nil
+		string(links), st.Location, st.Version, int64(st.Interval), nextCheck, st.Listed}, nil
 }
 
 // PutState stores the crawl state of st.URL alone: a 304 (a new LastSeen),

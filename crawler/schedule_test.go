@@ -1,0 +1,254 @@
+package crawler_test
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/missionsearch/missionsearch/crawler"
+)
+
+// newsSite is a mission site of 211 pages that changes between crawls: a
+// home page (the seed) linking to ten listings and to the latest
+// article, ten listings of twenty articles each, and a sitemap of the
+// articles with their lastmod. Every page has an ETag and answers 304 to
+// it.
+type newsSite struct {
+	*site
+	mu       sync.Mutex
+	articles map[int]string    // article number → body ("" deleted)
+	lastmod  map[int]time.Time // sitemap lastmod of each article
+	latest   int
+}
+
+func newNewsSite(t *testing.T, at time.Time) *newsSite {
+	ns := &newsSite{site: newSite(t), articles: map[int]string{}, lastmod: map[int]time.Time{}, latest: 200}
+	for i := 1; i <= 200; i++ {
+		ns.articles[i] = fmt.Sprintf("Compte rendu numéro %d de la mission : atelier, partenaires et suites données à la rencontre %d.", i, i)
+		ns.lastmod[i] = at.Add(-time.Duration(i) * time.Hour)
+	}
+	ns.HandleFunc("/", ns.serve)
+	return ns
+}
+
+// serve answers every page from the current state of the site.
+func (ns *newsSite) serve(w http.ResponseWriter, r *http.Request) {
+	ns.mu.Lock()
+	var body string
+	switch p := r.URL.Path; {
+	case p == "/sitemap.xml":
+		var b strings.Builder
+		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+		for i := 1; i <= ns.latest; i++ {
+			if ns.articles[i] != "" {
+				fmt.Fprintf(&b, "<url><loc>%s/article/%d</loc><lastmod>%s</lastmod></url>", ns.srv.URL, i, ns.lastmod[i].Format(time.RFC3339))
+			}
+		}
+		b.WriteString("</urlset>")
+		ns.mu.Unlock()
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprint(w, b.String())
+		return
+	case p == "/":
+		links := []string{}
+		for k := 1; k <= 10; k++ {
+			links = append(links, fmt.Sprintf("/liste/%d", k))
+		}
+		links = append(links, fmt.Sprintf("/article/%d", ns.latest))
+		body = page("Accueil", "Les dernières nouvelles de la mission.", links...)
+	case strings.HasPrefix(p, "/liste/"):
+		var k int
+		fmt.Sscanf(p, "/liste/%d", &k)
+		var links []string
+		for i := 20*(k-1) + 1; i <= 20*k; i++ {
+			if ns.articles[i] != "" {
+				links = append(links, fmt.Sprintf("/article/%d", i))
+			}
+		}
+		body = page(fmt.Sprintf("Actualités, page %d", k), "La liste des comptes rendus de la mission.", links...)
+	case strings.HasPrefix(p, "/article/"):
+		var i int
+		fmt.Sscanf(p, "/article/%d", &i)
+		if ns.articles[i] == "" {
+			ns.mu.Unlock()
+			http.NotFound(w, r)
+			return
+		}
+		body = page(fmt.Sprintf("Compte rendu %d", i), ns.articles[i])
+	default:
+		ns.mu.Unlock()
+		http.NotFound(w, r)
+		return
+	}
+	ns.mu.Unlock()
+	tag := fmt.Sprintf(`"%x"`, blockHashOf(body))
+	w.Header().Set("ETag", tag)
+	if r.Header.Get("If-None-Match") == tag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprint(w, body)
+}
+
+// blockHashOf is a cheap content hash for ETags.
+func blockHashOf(s string) uint32 {
+	var h uint32 = 2166136261
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * 16777619
+	}
+	return h
+}
+
+// since returns the request URIs received from the n-th request on, in
+// order.
+func (s *site) since(n int) []hit {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]hit(nil), s.log[n:]...)
+}
+
+func (s *site) requestCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.log)
+}
+
+func uris(hs []hit) []string {
+	var out []string
+	for _, h := range hs {
+		out = append(out, h.req.URL.RequestURI())
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestRecrawlFetchesOnlyDue crawls a 211-page site night after night: a
+// crawl an hour after the first fetches only robots.txt, the sitemap and
+// the seed; the next night every page is due and answers 304, without
+// the politeness delay a full page pays; the night after, only what is
+// due is fetched: the new article the home page links to, the article
+// whose sitemap lastmod moved, and the deleted article that left the
+// sitemap (now gone from the index), although its listing, not due, still
+// links to it in the store.
+func TestRecrawlFetchesOnlyDue(t *testing.T) {
+	t0 := time.Now()
+	ns := newNewsSite(t, t0)
+	st := openStore(t)
+	cfg := ns.config()
+	cfg.Delay = 20 * time.Millisecond
+
+	stats, _ := crawlAt(t, cfg, st, t0)
+	if stats.Stored != 211 {
+		t.Fatalf("first crawl stored %d pages, want 211: %+v", stats.Stored, stats)
+	}
+
+	// An hour later: nothing is due.
+	n := ns.requestCount()
+	stats, _ = crawlAt(t, cfg, st, t0.Add(time.Hour))
+	if got, want := uris(ns.since(n)), []string{"/", "/robots.txt", "/sitemap.xml"}; !slices.Equal(got, want) {
+		t.Errorf("a crawl an hour later requested %d URLs %v, want only %v", len(got), got[:min(len(got), 10)], want)
+	}
+	if stats.Fresh != 210 {
+		t.Errorf("an hour later: %d fresh, want 210 (%+v)", stats.Fresh, stats)
+	}
+
+	// The next night: every page is due, asked for conditionally, 304.
+	n = ns.requestCount()
+	stats, _ = crawlAt(t, cfg, st, t0.Add(22*time.Hour))
+	night := ns.since(n)
+	cond := 0
+	for _, h := range night {
+		if h.req.Header.Get("If-None-Match") != "" {
+			cond++
+		}
+	}
+	if cond != 210 || stats.Unchanged != 211 || stats.Stored != 0 {
+		t.Errorf("next night: %d conditional requests, want 210 (every page but the seed); %+v", cond, stats)
+	}
+	// 210 requests paying the 20ms delay would take 4.2s; 304s pay none.
+	if span := night[len(night)-1].at.Sub(night[0].at); span > 210*cfg.Delay/2 {
+		t.Errorf("next night: 210 answers 304 took %v: they paid the politeness delay", span)
+	}
+	t.Logf("next night: %d requests in %v (%d paying the delay would take %v)", len(night), night[len(night)-1].at.Sub(night[0].at), len(night), time.Duration(len(night))*cfg.Delay)
+
+	// The night after: a new article, a changed one, a deleted one.
+	ns.mu.Lock()
+	ns.latest = 201
+	ns.articles[201] = "Le nouveau compte rendu de la mission, publié ce jour avec ses partenaires."
+	ns.lastmod[201] = t0.Add(45 * time.Hour)
+	ns.articles[7] = "Compte rendu numéro 7 mis à jour : la rencontre a été reportée au mois suivant."
+	ns.lastmod[7] = t0.Add(40 * time.Hour)
+	ns.articles[5] = ""
+	ns.mu.Unlock()
+	n = ns.requestCount()
+	stats, c := crawlAt(t, cfg, st, t0.Add(46*time.Hour))
+	want := []string{"/", "/article/201", "/article/5", "/article/7", "/robots.txt", "/sitemap.xml"}
+	if got := uris(ns.since(n)); !slices.Equal(got, want) {
+		t.Errorf("the night after requested %v, want %v", got, want)
+	}
+	if p := pageAt(t, st, ns.URL("/article/201")); p == nil {
+		t.Errorf("the new article was not stored")
+	}
+	if p := pageAt(t, st, ns.URL("/article/7")); p == nil || !strings.Contains(p.Body, "reportée") {
+		t.Errorf("the changed article was not updated: %+v", p)
+	}
+	if !goneState(t, st, ns.URL("/article/5")) {
+		t.Errorf("the deleted article that left the sitemap is still live")
+	}
+	if updated, gone := c.Changed(); len(updated) != 3 || len(gone) != 1 {
+		t.Errorf("Changed: %d updated, %d gone; want 3 (/, the new and the changed article) and 1", len(updated), len(gone))
+	}
+}
+
+// TestScheduleAdapts: over 15 nightly crawls, a page that changes every
+// night is fetched every night, and a page that never changes is checked
+// less and less often, but at least every MaxAge (7 days): after 1, 2, 4
+// and 7 nights.
+func TestScheduleAdapts(t *testing.T) {
+	s := newSite(t)
+	var mu sync.Mutex
+	night := 0
+	s.HandleFunc("/news", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		k := night
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, page("Les nouvelles du jour", fmt.Sprintf("Les nouvelles de la nuit %d : la mission publie chaque jour.", k)))
+	})
+	s.html("/static", "Qui sommes-nous", "La mission et ses bureaux, une page qui ne change pas.")
+	s.html("/", "Accueil", "Bienvenue.", "/news", "/static")
+	st := openStore(t)
+	cfg := s.config()
+	cfg.BoilerplatePages = -1
+	t0 := time.Now()
+	var newsNights, staticNights []int
+	for k := range 15 {
+		mu.Lock()
+		night = k
+		mu.Unlock()
+		nNews, nStatic := s.Hits("/news"), s.Hits("/static")
+		crawlAt(t, cfg, st, t0.Add(time.Duration(k)*24*time.Hour))
+		if s.Hits("/news") > nNews {
+			newsNights = append(newsNights, k)
+		}
+		if s.Hits("/static") > nStatic {
+			staticNights = append(staticNights, k)
+		}
+	}
+	if len(newsNights) != 15 {
+		t.Errorf("the page changing every night was fetched on nights %v, want every night", newsNights)
+	}
+	if want := []int{0, 1, 3, 7, 14}; !slices.Equal(staticNights, want) {
+		t.Errorf("the page that never changes was fetched on nights %v, want %v", staticNights, want)
+	}
+	sn, _ := state(t, st, s.URL("/news"))
+	ss, _ := state(t, st, s.URL("/static"))
+	if sn.Interval != crawler.MinInterval || ss.Interval != crawler.DefaultMaxAge {
+		t.Errorf("intervals: changing page %v, want %v; unchanged page %v, want %v", sn.Interval, crawler.MinInterval, ss.Interval, crawler.DefaultMaxAge)
+	}
+}
