@@ -59,7 +59,11 @@
 // Every state stored for an HTML page answering 200 records the page's
 // links (CrawlState.Links: the normalised links in scope and not traps,
 // none when the page says nofollow). A URL with a stored CrawlState that
-// has them is fetched with If-None-Match and If-Modified-Since; a 304
+// has them is fetched, when it is due (see the schedule in schedule.go:
+// an adaptive interval per URL, sitemap lastmod, the sweep of pages that
+// left the sitemap), with If-None-Match and If-Modified-Since; a URL not
+// due is not fetched (Stats.Fresh) and its stored links are queued as
+// after a 304; a 304
 // counts as Unchanged, refreshes the state, and queues the stored links
 // exactly as the links of a fetched page (one level deeper, same scope,
 // trap, depth and per-pattern rules). A URL whose state has no links (nil:
@@ -72,7 +76,9 @@
 // fetched while the boilerplate is learned: a 304 has no HTML to learn
 // from, and learning from the pages without validators alone (listings,
 // whose teasers would pass for boilerplate) would extract the site
-// differently from the crawl that stored it.
+// differently from the crawl that stored it. The learned boilerplate is
+// kept by a Store that is a TemplateKeeper and reused until it is MaxAge
+// old, so most crawls learn nothing and fetch only what is due.
 //
 // A redirect is recorded as the CrawlState of its source URL (Status 301,
 // 302, 303, 307 or 308, and the normalised target in Location) and its
@@ -81,9 +87,9 @@
 //
 // Every page is stored with Store.PutPage as soon as it is extracted (see
 // above for the first ones), so a cancelled or killed crawl keeps what it
-// fetched, and the next one resumes: pages already stored answer 304 and
-// their stored links lead it to the pages the interrupted crawl had not
-// reached.
+// fetched, and the next one resumes: pages already stored are not due,
+// so they are not fetched again, and their stored links lead it to the
+// pages the interrupted crawl had not reached.
 //
 // crawler imports only the root package, crawler/extract, the robots.txt
 // parser and the standard library; it never imports store, index, search

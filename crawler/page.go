@@ -65,8 +65,14 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 	}
 	now := c.now().UTC()
 	if c.fresh(t, prev, hasPrev, now) {
-		// Not due: as if it answered 304, without asking.
+		// Not due: as if it answered 304 (or its redirect), without asking.
 		c.count(func(s *Stats) { s.Fresh++ })
+		if isRedirect(prev.Status) {
+			if t.hops+1 <= maxRedirects {
+				c.enqueue(prev.Location, nil, task{depth: t.depth, hops: t.hops + 1, sitemap: t.sitemap, from: t.from}, true)
+			}
+			return
+		}
 		c.followLinks(prev.Links, t.depth+1, family(u))
 		return
 	}
@@ -244,6 +250,7 @@ func (c *Crawler) redirected(ctx context.Context, p *pageFetch) {
 	} else {
 		st := p.st
 		st.ETag, st.LastModified = "", ""
+		c.plan(&st, p.prev, p.hasPrev, !p.hasPrev || p.prev.Status != st.Status || p.prev.Location != st.Location)
 		if !c.putState(ctx, st) {
 			return
 		}

@@ -60,14 +60,15 @@ func (c *Crawler) plan(st *missionsearch.CrawlState, prev missionsearch.CrawlSta
 }
 
 // fresh reports whether the stored URL of t need not be fetched at now:
-// its last check answered with its links, it is not due, the sitemap does
+// its last check answered with its links (or redirected), it is not due, the sitemap does
 // not say it changed since, and no rule asks for it (a seed, the sweep,
 // boilerplate learning, a record of an older extraction).
 func (c *Crawler) fresh(t task, prev missionsearch.CrawlState, hasPrev bool, now time.Time) bool {
-	if !hasPrev || prev.Gone || prev.Links == nil || t.seed || t.check ||
+	known := prev.Links != nil && (prev.Status == 200 || prev.Status == 304) ||
+		isRedirect(prev.Status) && prev.Location != ""
+	if !hasPrev || prev.Gone || !known || t.seed || t.check ||
 		prev.NextCheck.IsZero() || !now.Before(prev.NextCheck) ||
 		c.cfg.MaxAge > 0 && now.Sub(prev.LastSeen) >= c.cfg.MaxAge ||
-		(prev.Status != 200 && prev.Status != 304) ||
 		(prev.ContentHash != "" && prev.Version != RecordVersion) || c.learn.learning() {
 		return false
 	}

@@ -252,3 +252,33 @@ func TestScheduleAdapts(t *testing.T) {
 		t.Errorf("intervals: changing page %v, want %v; unchanged page %v, want %v", sn.Interval, crawler.MinInterval, ss.Interval, crawler.DefaultMaxAge)
 	}
 }
+
+// TestRedirectScheduled: a redirect is on the schedule like a page: a
+// crawl an hour later neither asks for it nor for its target, and still
+// reaches the target through it; the next night both are checked again.
+func TestRedirectScheduled(t *testing.T) {
+	s := newSite(t)
+	s.HandleFunc("/node/12", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/actualites/atelier", http.StatusMovedPermanently)
+	})
+	s.html("/actualites/atelier", "Atelier", "Un atelier de la mission avec ses partenaires.", "/suite")
+	s.html("/suite", "La suite", "La suite de l'atelier, que seul l'article cite.")
+	s.html("/", "Accueil", "Bienvenue.", "/node/12")
+	st := openStore(t)
+	cfg := s.config()
+	cfg.BoilerplatePages = -1
+	t0 := time.Now()
+	crawlAt(t, cfg, st, t0)
+	stats, _ := crawlAt(t, cfg, st, t0.Add(time.Hour))
+	if s.Hits("/node/12") != 1 || s.Hits("/actualites/atelier") != 1 || s.Hits("/suite") != 1 {
+		t.Errorf("an hour later: the redirect fetched %d times, its target %d, the page it links %d; want each once",
+			s.Hits("/node/12"), s.Hits("/actualites/atelier"), s.Hits("/suite"))
+	}
+	if stats.Fresh != 3 {
+		t.Errorf("an hour later: %d fresh, want 3 (the redirect, its target, the page it links): %+v", stats.Fresh, stats)
+	}
+	crawlAt(t, cfg, st, t0.Add(22*time.Hour))
+	if s.Hits("/node/12") != 2 || s.Hits("/actualites/atelier") != 2 {
+		t.Errorf("the next night: the redirect fetched %d times, its target %d; want twice", s.Hits("/node/12"), s.Hits("/actualites/atelier"))
+	}
+}

@@ -35,7 +35,7 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 	delay := fs.Duration("delay", 250*time.Millisecond, "minimum delay between two requests to one host (robots.txt Crawl-delay can raise it)")
 	concurrency := fs.Int("concurrency", 4, "parallel fetches")
 	maxDepth := fs.Int("max-depth", 50, "maximum link depth from the start URLs")
-	maxAge := fs.Duration("max-age", crawler.DefaultMaxAge, "longest time a stored page goes unchecked: older ones are fetched again even when no link leads to them (a deleted page then leaves the index), and dead links are checked again only after it; 0 = every crawl")
+	maxAge := fs.Duration("max-age", crawler.DefaultMaxAge, "longest time a stored page goes unchecked: the cap of its adaptive recrawl interval; older ones are fetched again even when no link leads to them (a deleted page then leaves the index), and dead links are checked again only after it; 0 = check every page on every crawl")
 	var include, exclude, hosts, noIndexRE, indexOnlyRE stringList
 	fs.Var(&include, "include", "only crawl URLs matching this regexp (repeatable)")
 	fs.Var(&exclude, "exclude", "never crawl URLs matching this regexp (repeatable)")
@@ -149,8 +149,8 @@ func crawlAndIndex(ctx context.Context, env *Env, data string, cfg crawler.Confi
 
 	prog := newProgress(env.Stderr, "crawl")
 	cfg.Progress = func(s crawler.Stats) {
-		line := fmt.Sprintf("%d fetched, %d stored, %d unchanged, %d errors, %d queued",
-			s.Fetched, s.Stored, s.Unchanged, s.Errors, s.Queued)
+		line := fmt.Sprintf("%d fetched, %d stored, %d unchanged, %d not due, %d errors, %d queued",
+			s.Fetched, s.Stored, s.Unchanged, s.Fresh, s.Errors, s.Queued)
 		if r := pageRate(s.Fetched, s.Elapsed, rateAfter); r != "" {
 			line += ", " + r
 		}
@@ -162,8 +162,8 @@ func crawlAndIndex(ctx context.Context, env *Env, data string, cfg crawler.Confi
 	}
 	stats, err := c.Run(ctx)
 	prog.done()
-	fmt.Fprintf(env.Stdout, "crawl: %d pages fetched, %d stored, %d unchanged, %d gone, %d skipped, %d errors in %s\n",
-		stats.Fetched, stats.Stored, stats.Unchanged, stats.Gone, stats.Skipped, stats.Errors, stats.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(env.Stdout, "crawl: %d pages fetched, %d stored, %d unchanged, %d not due (not fetched), %d gone, %d skipped, %d errors in %s\n",
+		stats.Fetched, stats.Stored, stats.Unchanged, stats.Fresh, stats.Gone, stats.Skipped, stats.Errors, stats.Elapsed.Round(time.Millisecond))
 	printDocuments(env, stats)
 	if stats.SoftErrors > 0 {
 		fmt.Fprintf(env.Stdout, "crawl: %d pages answered an error page with status 200 (%d maintenance or login pages, their stored pages kept; %d 'not found', gone)\n",

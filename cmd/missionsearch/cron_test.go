@@ -142,7 +142,8 @@ func TestCrawlLossGuard(t *testing.T) {
 	}
 	art := site.Articles()[0]
 	maintenance.Store(true)
-	code, _, stderr := runMain(t, ctx, "crawl", "--data", data, "--delay", "0", ts.URL+"/")
+	// --max-age 0: every page is due (a nightly crawl checks those due).
+	code, _, stderr := runMain(t, ctx, "crawl", "--data", data, "--delay", "0", "--max-age", "0", ts.URL+"/")
 	if code != 1 {
 		t.Fatalf("crawl during maintenance: exit %d, want 1; stderr:\n%s", code, stderr)
 	}
@@ -153,7 +154,7 @@ func TestCrawlLossGuard(t *testing.T) {
 	if code != 0 || !strings.Contains(out, art.Path) {
 		t.Errorf("after the refused crawl, %q does not find %s (exit %d):\n%s\n%s", art.Title, art.Path, code, out, stderr)
 	}
-	if code, _, stderr := runMain(t, ctx, "crawl", "--data", data, "--delay", "0", "--force", ts.URL+"/"); code != 0 {
+	if code, _, stderr := runMain(t, ctx, "crawl", "--data", data, "--delay", "0", "--max-age", "0", "--force", ts.URL+"/"); code != 0 {
 		t.Errorf("crawl --force during maintenance: exit %d, want 0; stderr:\n%s", code, stderr)
 	}
 	// The maintenance pages are error pages: even forced, their text is

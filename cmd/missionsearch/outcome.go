@@ -107,7 +107,7 @@ func (j *job) write(ok bool) error {
 		pages := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "missionsearch_crawl_pages",
 			Help: "Pages of the last crawl, by outcome.", ConstLabels: prometheus.Labels{"job": j.name}}, []string{"outcome"})
 		for outcome, n := range map[string]int{"fetched": s.Fetched, "stored": s.Stored, "unchanged": s.Unchanged,
-			"gone": s.Gone, "skipped": s.Skipped, "errors": s.Errors} {
+			"not_due": s.Fresh, "gone": s.Gone, "skipped": s.Skipped, "errors": s.Errors} {
 			pages.WithLabelValues(outcome).Set(float64(n))
 		}
 		cut := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "missionsearch_crawl_cut_urls",
