@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/missionsearch/missionsearch"
 )
@@ -49,6 +50,34 @@ func (s *Store) PutTemplate(ctx context.Context, key string, t missionsearch.Tem
 		ON CONFLICT (key) DO UPDATE SET blocks = excluded.blocks, learned = excluded.learned, version = excluded.version`,
 		key, string(blocks), learned, t.Version); err != nil {
 		return fmt.Errorf("store: put template %s: %w", key, err)
+	}
+	return nil
+}
+
+// IntegrityCheck runs SQLite's integrity check on the store's file and
+// returns an error listing what it found wrong, nil when the file is
+// sound (after a crash, a full disk, a copy).
+func (s *Store) IntegrityCheck(ctx context.Context) error {
+	rows, err := s.r.QueryContext(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return fmt.Errorf("store: integrity check: %w", err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return fmt.Errorf("store: integrity check: %w", err)
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: integrity check: %w", err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("store: integrity check failed: %s", strings.Join(problems, "; "))
 	}
 	return nil
 }

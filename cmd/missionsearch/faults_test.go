@@ -187,6 +187,9 @@ func storeSnapshot(tb testing.TB, data string) (count int, reseau bool) {
 		tb.Fatalf("store does not open after the crash: %v", err)
 	}
 	defer st.Close()
+	if err := st.IntegrityCheck(ctx); err != nil {
+		tb.Errorf("after the crash: %v", err)
+	}
 	n := 0
 	err = st.Pages(ctx, func(p *missionsearch.Page) error {
 		n++
