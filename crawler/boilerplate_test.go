@@ -34,7 +34,7 @@ func TestBoilerplateLearning(t *testing.T) {
 <p>%s</p></article></main></body></html>`, 'a'+i, 'a'+i, 'a'+i, promo)
 		})
 	}
-	s.html("/", "Accueil", "Liens.", links...)
+	s.html("/", "Accueil", "Les liens vers les pages du site.", links...)
 	for _, learn := range []bool{true, false} {
 		st := openStore(t)
 		cfg := s.config()

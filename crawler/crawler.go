@@ -205,6 +205,10 @@ type Stats struct {
 	Stored int
 	// Unchanged counts 304 answers and pages whose content did not change.
 	Unchanged int
+	// Empty counts HTML pages not indexed because their main content has
+	// fewer than 4 words (also counted in Skipped, or in Gone for a page
+	// stored before).
+	Empty int
 	// Fresh counts known URLs not fetched because they were not due (see
 	// the schedule in the package documentation); their stored links were
 	// followed.
@@ -232,6 +236,10 @@ type Stats struct {
 	// TrapCut counts URLs not crawled because their URL family was
 	// stopped as a trap; TrapFamilies counts those families.
 	TrapCut, TrapFamilies int
+	// ShapeCut counts links not followed because their URL has the shape
+	// of a trap (a calendar or date query, a session id in the path, an
+	// ever-deeper or self-repeating path, too many query parameters).
+	ShapeCut int
 	// Cuts details the budgets that cut, one entry per pattern or page,
 	// the largest first. Only the Stats returned by Run (and given to the
 	// last Progress call) have it.
@@ -274,6 +282,7 @@ const (
 	cutPattern = "max-per-pattern"
 	cutLinks   = "max-links-per-page"
 	cutTrap    = "trap-family"
+	cutShape   = "trap-shape" // keyed by the reason of trapReason
 )
 
 // Crawler crawls one site configuration once. Create it with New and call
@@ -570,6 +579,8 @@ func (c *Crawler) cut(rule, key string, n int) {
 		c.stats.LinksCutPages++
 	case cutTrap:
 		c.stats.TrapCut += n
+	case cutShape:
+		c.stats.ShapeCut += n
 	}
 	c.mu.Unlock()
 	if first && rule == cutPattern {
@@ -600,6 +611,8 @@ func (c *Crawler) reportCuts() []Cut {
 			c.log.Warn("crawl budget cut the links of a page", "rule", ct.Rule, "url", ct.Key, "dropped", ct.Dropped, "limit", c.cfg.MaxLinksPerPage)
 		case cutTrap:
 			c.log.Warn("trap: URL family no longer expanded", "rule", ct.Rule, "family", ct.Key, "dropped", ct.Dropped)
+		case cutShape:
+			c.log.Warn("trap: URLs of a trap's shape not crawled", "rule", ct.Rule, "reason", ct.Key, "dropped", ct.Dropped)
 		}
 	}
 	return out

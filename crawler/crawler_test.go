@@ -125,7 +125,7 @@ func TestRedirects(t *testing.T) {
 		http.Redirect(w, r, "/chain/"+strconv.Itoa(n+1)+"x", http.StatusMovedPermanently)
 	})
 	redirect("/out", other.URL("/"))
-	s.html("/", "Accueil", "Liens.", "/r1", "/loop1", "/self", "/chain/0x", "/out")
+	s.html("/", "Accueil", "Les liens vers les pages du site.", "/r1", "/loop1", "/self", "/chain/0x", "/out")
 
 	st := openStore(t)
 	cfg := s.config()
@@ -174,7 +174,7 @@ func TestCanonical(t *testing.T) {
 	withCanonical("/node/7", s.URL("/news/sept"), "Sept", "Le septième article de la mission.", "/news/sept")
 	s.html("/news/sept", "Sept", "Le septième article de la mission.")
 	withCanonical("/ext", other.URL("/ext"), "Externe", "Cette page prétend vivre ailleurs.")
-	s.html("/", "Accueil", "Liens.", "/node/7", "/ext")
+	s.html("/", "Accueil", "Les liens vers les pages du site.", "/node/7", "/ext")
 
 	st := openStore(t)
 	cfg := s.config()
@@ -250,7 +250,7 @@ func TestRetries(t *testing.T) {
 			}
 		}
 	})
-	s.html("/", "Accueil", "Liens.", "/flaky", "/limited", "/limited-long", "/always500", "/slow", "/slowloris")
+	s.html("/", "Accueil", "Les liens vers les pages du site.", "/flaky", "/limited", "/limited-long", "/always500", "/slow", "/slowloris")
 
 	st := openStore(t)
 	cfg := s.config()
@@ -327,7 +327,7 @@ func TestContentLimits(t *testing.T) {
 		w.Header().Set("Content-Encoding", "gzip")
 		w.Write(gz(t, page("Compressée", "Une page compressée par le serveur.")))
 	})
-	s.html("/", "Accueil", "Liens.", "/rapport.pdf", "/huge", "/huge-chunked", "/bomb", "/latin1", "/broken", "/gzip-ok")
+	s.html("/", "Accueil", "Les liens vers les pages du site.", "/rapport.pdf", "/huge", "/huge-chunked", "/bomb", "/latin1", "/broken", "/gzip-ok")
 
 	st := openStore(t)
 	cfg := s.config()
@@ -376,10 +376,12 @@ func TestTraps(t *testing.T) {
 	})
 	s.HandleFunc("/deep/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
-		fmt.Fprint(w, page("Profond", "Profondeur "+r.URL.Path+".", r.URL.Path+"a/"))
+		// Distinct segments (a2/a3/…): the depth limit cuts it, not the
+		// repeated-segment rule.
+		fmt.Fprint(w, page("Profond", "Profondeur "+r.URL.Path+".", r.URL.Path+"a"+strconv.Itoa(strings.Count(r.URL.Path, "/"))+"/"))
 	})
 	s.html("/search", "Recherche", "Résultats.")
-	s.html("/", "Accueil", "Liens.", "/calendar", "/archive/1", "/deep/", "/search?a=1&b=2&c=3&d=4")
+	s.html("/", "Accueil", "Les liens vers les pages du site.", "/calendar", "/archive/1", "/deep/", "/search?a=1&b=2&c=3&d=4")
 
 	st := openStore(t)
 	cfg := s.config()
@@ -434,7 +436,7 @@ func TestRecrawl(t *testing.T) {
 	lm := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
 	s.HandleFunc("/lastmod", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
-		http.ServeContent(w, r, "", lm, strings.NewReader(page("Avec date", "Une page datée.")))
+		http.ServeContent(w, r, "", lm, strings.NewReader(page("Avec date", "Une page datée par son serveur.")))
 	})
 	s.HandleFunc("/changing", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
@@ -456,7 +458,7 @@ func TestRecrawl(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html")
 		fmt.Fprint(w, page("Supprimée aussi", "Cette autre page va disparaître."))
 	})
-	s.html("/", "Accueil", "Liens.", "/etag", "/lastmod", "/changing", "/removed", "/removed410")
+	s.html("/", "Accueil", "Les liens vers les pages du site.", "/etag", "/lastmod", "/changing", "/removed", "/removed410")
 
 	st := openStore(t)
 	cfg := s.config()
@@ -511,7 +513,7 @@ func TestDuplicates(t *testing.T) {
 			fmt.Fprint(w, same)
 		})
 	}
-	s.html("/", "Accueil", "Liens.", "/dup-a", "/dup-b")
+	s.html("/", "Accueil", "Les liens vers les pages du site.", "/dup-a", "/dup-b")
 	st := openStore(t)
 	stats, _ := crawl(t, s.config(), st)
 	if n := count(t, st); n != 2 || stats.Skipped != 1 {
@@ -538,7 +540,7 @@ func TestDuplicatePreferredURL(t *testing.T) {
 		})
 	}
 	// Only the URL with a query first: it is stored.
-	s.html("/", "Accueil", "Liens.", "/news?page=0", "/news2?page=0")
+	s.html("/", "Accueil", "Les liens vers les pages du site.", "/news?page=0", "/news2?page=0")
 	st := openStore(t)
 	cfg := s.config()
 	cfg.Concurrency = 1
@@ -549,7 +551,7 @@ func TestDuplicatePreferredURL(t *testing.T) {
 
 	// Then the home page links the clean URL too, after the other one:
 	// the content moves to it, and the copy leaves the index.
-	s.html("/x", "Accueil", "Liens.", "/news?page=0", "/news", "/news2?page=0")
+	s.html("/x", "Accueil", "Les liens vers les pages du site.", "/news?page=0", "/news", "/news2?page=0")
 	cfg = s.config("/x")
 	cfg.Concurrency = 1
 	stats, c := crawl(t, cfg, st)
@@ -578,7 +580,7 @@ func TestDuplicatePreferredURL(t *testing.T) {
 	for i, links := range [][]string{{"/news2?page=0", "/news2"}, {"/news2", "/news2?page=0"}} {
 		st := openStore(t)
 		home := fmt.Sprintf("/y%d", i)
-		s.html(home, "Accueil", "Liens.", links...)
+		s.html(home, "Accueil", "Les liens vers les pages du site.", links...)
 		cfg := s.config(home)
 		cfg.Concurrency = 1
 		stats, c := crawl(t, cfg, st)
@@ -625,7 +627,7 @@ func TestCancel(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html")
 		fmt.Fprint(w, page(fmt.Sprintf("Liste %d", k), fmt.Sprintf("Page %d de la liste des articles.", k), links...))
 	})
-	s.html("/", "Accueil", "Liens.", "/list")
+	s.html("/", "Accueil", "Les liens vers les pages du site.", "/list")
 	st := openStore(t)
 	cfg := s.config()
 	cfg.Delay = 5 * time.Millisecond
@@ -687,7 +689,7 @@ func TestPrivateAddresses(t *testing.T) {
 	other.html("/", "Interne", "Un service interne.")
 	_, port, _ := strings.Cut(strings.TrimPrefix(other.srv.URL, "http://"), ":")
 	s := newSite(t)
-	s.html("/", "Accueil", "Liens.", "http://localhost:"+port+"/")
+	s.html("/", "Accueil", "Les liens vers les pages du site.", "http://localhost:"+port+"/")
 	st := openStore(t)
 	cfg := s.config()
 	cfg.AllowedHosts = []string{"localhost"}
@@ -705,7 +707,7 @@ func TestPrivateAddresses(t *testing.T) {
 // stops it, and Progress reports the end totals.
 func TestScopeAndProgress(t *testing.T) {
 	s := newSite(t)
-	s.html("/", "Accueil", "Liens.", "/fr/a", "/fr/b", "/en/a", "/fr/private/x", "/fr/c", "/fr/d")
+	s.html("/", "Accueil", "Les liens vers les pages du site.", "/fr/a", "/fr/b", "/en/a", "/fr/private/x", "/fr/c", "/fr/d")
 	for _, p := range []string{"/fr/a", "/fr/b", "/en/a", "/fr/private/x", "/fr/c", "/fr/d"} {
 		s.html(p, "Page "+p, "Contenu de la page "+p+".")
 	}

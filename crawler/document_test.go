@@ -138,7 +138,7 @@ func TestOlderRecordsRefetched(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html")
 		w.Write([]byte(page("Avec ETag", "Une page qui ne change pas, publiée le 5 octobre 2021 à Rabat par la mission et ses partenaires.")))
 	})
-	s.html("/", "Accueil", "Liens.", "/etag")
+	s.html("/", "Accueil", "Les liens vers les pages du site.", "/etag")
 	st := openStore(t)
 	u := s.URL("/etag")
 	old := &missionsearch.Page{URL: u, Title: "Avec ETag", Lang: missionsearch.LangFR, Tags: []string{}, Body: "ancien"}
@@ -232,10 +232,10 @@ func TestStalePagesRechecked(t *testing.T) {
 		}
 		w.Header().Set("Content-Type", "text/html")
 		if deleted.Load() {
-			w.Write([]byte(page("Accueil", "Bienvenue.", "/mort")))
+			w.Write([]byte(page("Accueil", "Bienvenue sur le site de la mission.", "/mort")))
 			return
 		}
-		w.Write([]byte(page("Accueil", "Bienvenue.", "/article", "/mort")))
+		w.Write([]byte(page("Accueil", "Bienvenue sur le site de la mission.", "/article", "/mort")))
 	})
 	st := openStore(t)
 	cfg := s.config()

@@ -36,7 +36,7 @@ func TestHostileBigRobots(t *testing.T) {
 		s.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, "User-agent: *\nDisallow: /\n"+comments)
 		})
-		s.html("/", "Accueil", "Bienvenue.", "/a")
+		s.html("/", "Accueil", "Bienvenue sur le site de la mission.", "/a")
 		s.html("/a", "A", "Page A.")
 		st := openStore(t)
 		cfg := s.config()
@@ -52,7 +52,7 @@ func TestHostileBigRobots(t *testing.T) {
 		s.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, "User-agent: *\nDisallow: /private/\n"+comments+"Disallow: /\n")
 		})
-		s.html("/", "Accueil", "Bienvenue.", "/a", "/private/x")
+		s.html("/", "Accueil", "Bienvenue sur le site de la mission.", "/a", "/private/x")
 		s.html("/a", "A", "Page A de la mission.")
 		s.html("/private/x", "Privé", "Ne doit pas être lu.")
 		st := openStore(t)
@@ -76,7 +76,7 @@ func TestHostileRobotsUnavailable(t *testing.T) {
 			bad.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
 				http.Error(w, "slow down", status)
 			})
-			bad.html("/", "Accueil", "Bienvenue.", "/a")
+			bad.html("/", "Accueil", "Bienvenue sur le site de la mission.", "/a")
 			bad.html("/a", "A", "Page A.")
 			good := newSite(t)
 			good.html("/", "Accueil", "Bienvenue sur l'autre site.", "/b")
@@ -131,7 +131,7 @@ func TestHostileRobotsRedirects(t *testing.T) {
 				}
 				fmt.Fprint(w, "User-agent: *\nDisallow: /private/\n")
 			})
-			s.html("/", "Accueil", "Bienvenue.", "/a", "/private/x")
+			s.html("/", "Accueil", "Bienvenue sur le site de la mission.", "/a", "/private/x")
 			s.html("/a", "A", "Page A de la mission.")
 			s.html("/private/x", "Privé", "Page privée du site.")
 			st := openStore(t)
@@ -156,7 +156,7 @@ func TestHostileRobots404(t *testing.T) {
 	s.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "forbidden", http.StatusForbidden)
 	})
-	s.html("/", "Accueil", "Bienvenue.", "/a")
+	s.html("/", "Accueil", "Bienvenue sur le site de la mission.", "/a")
 	s.html("/a", "A", "Page A de la mission.")
 	st := openStore(t)
 	stats, _ := crawl(t, s.config(), st)
@@ -197,7 +197,7 @@ func TestHostileContentEncoding(t *testing.T) {
 			w.Write(body)
 		})
 	}
-	s.html("/", "Accueil", "Liens.", "/zlib", "/raw", "/gzip", "/br")
+	s.html("/", "Accueil", "Les liens vers les pages du site.", "/zlib", "/raw", "/gzip", "/br")
 	st := openStore(t)
 	cfg := s.config()
 	cfg.Logger = testLogger(t)
@@ -250,7 +250,7 @@ func TestHostileBigSitemap(t *testing.T) {
 	for i := range 30 {
 		links = append(links, fmt.Sprintf("/tag/%d", i))
 	}
-	s.html("/", "Accueil", "Bienvenue.", links...)
+	s.html("/", "Accueil", "Bienvenue sur le site de la mission.", links...)
 	s.HandleFunc("/tag/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		fmt.Fprint(w, "t")

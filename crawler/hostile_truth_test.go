@@ -92,7 +92,7 @@ func TestHostileBodies(t *testing.T) {
 		}
 	})
 	s.html("/ok", "Une page normale", "Une page du site qui répond normalement, avec son texte.")
-	s.html("/", "Accueil", "Liens.", "/endless", "/drip", "/no-headers", "/ok")
+	s.html("/", "Accueil", "Les liens vers les pages du site.", "/endless", "/drip", "/no-headers", "/ok")
 	st := openStore(t)
 	cfg := s.config()
 	cfg.MaxBodyBytes = 1 << 20
@@ -153,7 +153,7 @@ func TestHostileSitemapLoops(t *testing.T) {
 		fmt.Fprintf(w, "User-agent: *\nAllow: /\nSitemap: %s\nSitemap: %s\n", s.URL("/sm-a.xml"), s.URL("/deep/1.xml"))
 	})
 	s.html("/cachee", "Une page du sitemap", "Une page que seul le sitemap connaît.")
-	s.html("/", "Accueil", "Bienvenue.")
+	s.html("/", "Accueil", "Bienvenue sur le site de la mission.")
 	st := openStore(t)
 	cfg := s.config()
 	var stats crawler.Stats
@@ -197,7 +197,7 @@ func TestHostileRedirectsOut(t *testing.T) {
 	redirect("/scheme", "ftp://"+strings.TrimPrefix(s.URL("/x"), "http://"), http.StatusFound)
 	redirect("/userinfo", "http://user:pass@"+strings.TrimPrefix(other.URL("/"), "http://"), http.StatusFound)
 	s.html("/fin", "Fin", "La fin de la chaîne, jamais atteinte par l'autre serveur.")
-	s.html("/", "Accueil", "Liens.", "/port", "/name", "/hop1", "/scheme", "/userinfo")
+	s.html("/", "Accueil", "Les liens vers les pages du site.", "/port", "/name", "/hop1", "/scheme", "/userinfo")
 	st := openStore(t)
 	cfg := s.config()
 	var stats crawler.Stats
@@ -218,4 +218,62 @@ func TestHostileRedirectsOut(t *testing.T) {
 		}
 	}
 	t.Logf("%+v", stats)
+}
+
+// TestHostilePathTraps: a path calendar of empty months, relative links
+// that resolve ever deeper against themselves and session ids in paths
+// are cut with a reason; nothing of the calendar is stored.
+func TestHostilePathTraps(t *testing.T) {
+	s := newSite(t)
+	s.HandleFunc("/agenda/", func(w http.ResponseWriter, r *http.Request) {
+		var y, m int
+		fmt.Sscanf(r.URL.Path, "/agenda/%d/%d", &y, &m)
+		ny, nm := y, m+1
+		if nm > 12 {
+			ny, nm = y+1, 1
+		}
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, page(fmt.Sprintf("Agenda %02d/%d", m, y), "Aucun événement.", fmt.Sprintf("/agenda/%d/%02d", ny, nm)))
+	})
+	s.HandleFunc("/docs/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, page("Documents", "Les documents de la mission, classés par thème et par année.", "sous/"))
+	})
+	s.html("/fr/news", "Actualités", "Les actualités de la mission et de ses partenaires.")
+	s.html("/", "Accueil", "Bienvenue sur le site de la mission.", "/agenda/2020/01", "/docs/", "/fr/news;jsessionid=0A1B2C3D4E5F")
+	st := openStore(t)
+	cfg := s.config()
+	var stats crawler.Stats
+	measure(t, "path calendar, self-deepening links, session ids", func() { stats, _ = crawl(t, cfg, st) })
+	calendar := 0
+	for _, h := range s.since(0) {
+		if strings.HasPrefix(h.path, "/agenda/") {
+			calendar++
+			if pageAt(t, st, s.URL(h.path)) != nil {
+				t.Errorf("an empty calendar month was stored: %s", h.path)
+			}
+		}
+	}
+	if calendar > 2*crawler.DefaultTrapPages {
+		t.Errorf("%d calendar months fetched, want the trap cut within about %d", calendar, crawler.DefaultTrapPages)
+	}
+	if n := s.Hits("/docs/sous/sous/sous/"); n != 0 {
+		t.Errorf("a path repeating a segment three times was fetched")
+	}
+	if s.Hits("/docs/sous/sous/") != 1 {
+		t.Errorf("/docs/sous/sous/ fetched %d times, want once (two repeats are allowed)", s.Hits("/docs/sous/sous/"))
+	}
+	for _, h := range s.since(0) {
+		if strings.Contains(h.req.URL.RawPath+h.req.URL.Path, "jsessionid") {
+			t.Errorf("a URL with a session id in its path was fetched: %s", h.req.URL)
+		}
+	}
+	reasons := map[string]int{}
+	for _, ct := range stats.Cuts {
+		reasons[ct.Rule+" "+ct.Key] += ct.Dropped
+	}
+	t.Logf("%d calendar months fetched; cuts %v", calendar, reasons)
+	if reasons["trap-shape repeated path segment"] == 0 || stats.ShapeCut < 1 {
+		t.Errorf("cuts %v (shape cut %d), want the repeated segment reported", reasons, stats.ShapeCut)
+	}
 }

@@ -1,11 +1,22 @@
 package crawler
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 )
+
+// deepPath returns a path of n distinct segments.
+func deepPath(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "s%d/", i)
+	}
+	return b.String()
+}
 
 func TestTrapReason(t *testing.T) {
 	for raw, trap := range map[string]bool{
@@ -19,6 +30,14 @@ func TestTrapReason(t *testing.T) {
 		"http://h/agenda?d=20240531":           true,
 		"http://h/fr/news?page=12":             false,
 		"http://h/fr/tags/x?page=2&sort=title": false,
+		"http://h/fr/actualites/2020/01/01":    false,
+		"http://h/a/b/a/b/a/b":                 true,
+		"http://h/fr/fr/fr/news":               true,
+		"http://h/fr/fr/news":                  false,
+		"http://h/fr/news;jsessionid=0A1B2C3D": true,
+		"http://h/(S(abcdefghijklmnop12))/x":   true,
+		"http://h/" + deepPath(21):             true,
+		"http://h/" + deepPath(20):             false,
 	} {
 		u, _ := url.Parse(raw)
 		if got := trapReason(u) != ""; got != trap {

@@ -25,6 +25,7 @@ type pageFetch struct {
 	prev     missionsearch.CrawlState // the stored state of t.url
 	hasPrev  bool
 	followed bool   // links already queued
+	judged   bool   // counted by the trap rule
 	storeURL string // where the page is stored; "" until decided
 	dupCanon bool   // its canonical URL is crawled on its own: not stored
 
@@ -298,6 +299,10 @@ func (c *Crawler) gotHTML(ctx context.Context, p *pageFetch) {
 		}
 		c.resolveCanonical(p, res)
 		c.follow(p, res)
+		// Judged now, not when the sample is complete: a trap must not
+		// grow while the boilerplate is learned. The boilerplate is the
+		// same on every page of a family: it is never new content.
+		c.judgeTrap(p, res.Page.Body)
 		p.blocks, p.lang = res.Blocks, res.Page.Lang
 		kept, flush, fbp := c.learn.add(p)
 		if len(flush) > 0 {
@@ -313,6 +318,18 @@ func (c *Crawler) gotHTML(ctx context.Context, p *pageFetch) {
 		bp, _ = c.learn.state()
 	}
 	c.process(ctx, p, bp)
+}
+
+// judgeTrap counts p, with its extracted body, for the trap rule, once.
+func (c *Crawler) judgeTrap(p *pageFetch, body string) {
+	if p.judged {
+		return
+	}
+	p.judged = true
+	if fam, stops := c.traps.judge(p.t, p.u, body); stops {
+		c.count(func(s *Stats) { s.TrapFamilies++ })
+		c.log.Warn("trap: URL family yields pages without new content: no longer expanded", "family", fam, "url", p.t.url, "pages", c.cfg.TrapPages)
+	}
 }
 
 // flushLearning ends learning and stores the pages it still kept.
@@ -403,6 +420,7 @@ func (c *Crawler) followable(l string) bool {
 	}
 	if r := trapReason(u); r != "" {
 		c.log.Debug("not crawling a likely trap", "url", l, "reason", r)
+		c.cut(cutShape, r, 1)
 		return false
 	}
 	return true
@@ -447,10 +465,7 @@ func (c *Crawler) process(ctx context.Context, p *pageFetch, bp func(string) boo
 	}
 	c.resolveCanonical(p, res)
 	c.follow(p, res)
-	if fam, stops := c.traps.judge(p.t, p.u, res.Page.Body); stops {
-		c.count(func(s *Stats) { s.TrapFamilies++ })
-		c.log.Warn("trap: URL family yields pages without new content: no longer expanded", "family", fam, "url", p.t.url, "pages", c.cfg.TrapPages)
-	}
+	c.judgeTrap(p, res.Page.Body)
 	if res.NoIndex || robotsTag(p.resp.header, "noindex") {
 		if p.hasPrev && !p.prev.Gone && p.prev.ContentHash != "" {
 			c.markStateGone(ctx, p)
@@ -463,7 +478,36 @@ func (c *Crawler) process(ctx context.Context, p *pageFetch, bp func(string) boo
 		c.softError(ctx, p, kind, res.Page.Title)
 		return
 	}
+	if nearlyEmpty(&res.Page) {
+		// An empty calendar day, a tag without items: nothing to find.
+		c.count(func(s *Stats) { s.Empty++ })
+		if p.hasPrev && !p.prev.Gone && p.prev.ContentHash != "" {
+			c.markStateGone(ctx, p)
+			return
+		}
+		c.skip(ctx, p, "empty page", "words", len(strings.Fields(res.Page.Body)))
+		return
+	}
 	c.storePage(ctx, p, res)
+}
+
+// minPageWords is the number of words of main content below which an HTML
+// page is not indexed.
+const minPageWords = 4
+
+// nearlyEmpty reports whether an extracted HTML page has fewer than
+// minPageWords words of main content (its title aside).
+func nearlyEmpty(p *missionsearch.Page) bool {
+	if p.Type == missionsearch.TypeDocument {
+		return false
+	}
+	n := 0
+	for range strings.FieldsSeq(p.Body) {
+		if n++; n >= minPageWords {
+			return false
+		}
+	}
+	return true
 }
 
 // softError records a page that answered 200 with an error page of kind

@@ -180,7 +180,7 @@ func TestStatesRecordLinks(t *testing.T) {
 	s.HandleFunc("/ancien", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/plain?utm_source=x", http.StatusMovedPermanently)
 	})
-	s.html("/", "Accueil", "Liens.", "/plain", "/nofollow", "/dup-a", "/dup-b", "/node/7", "/rapport.pdf", "/ancien")
+	s.html("/", "Accueil", "Les liens vers les pages du site.", "/plain", "/nofollow", "/dup-a", "/dup-b", "/node/7", "/rapport.pdf", "/ancien")
 
 	st := openStore(t)
 	cfg := s.config()
@@ -231,7 +231,7 @@ func TestRedirectOfStoredPage(t *testing.T) {
 		fmt.Fprint(w, page("Page", "Une page qui va déménager.", "/"))
 	})
 	s.html("/nouvelle", "Nouvelle", "La nouvelle adresse de la page.")
-	s.html("/", "Accueil", "Liens.", "/page")
+	s.html("/", "Accueil", "Les liens vers les pages du site.", "/page")
 	st := openStore(t)
 	cfg := s.config()
 	crawl(t, cfg, st)

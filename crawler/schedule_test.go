@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -221,7 +222,7 @@ func TestScheduleAdapts(t *testing.T) {
 		fmt.Fprint(w, page("Les nouvelles du jour", fmt.Sprintf("Les nouvelles de la nuit %d : la mission publie chaque jour.", k)))
 	})
 	s.html("/static", "Qui sommes-nous", "La mission et ses bureaux, une page qui ne change pas.")
-	s.html("/", "Accueil", "Bienvenue.", "/news", "/static")
+	s.html("/", "Accueil", "Bienvenue sur le site de la mission.", "/news", "/static")
 	st := openStore(t)
 	cfg := s.config()
 	cfg.BoilerplatePages = -1
@@ -263,7 +264,7 @@ func TestRedirectScheduled(t *testing.T) {
 	})
 	s.html("/actualites/atelier", "Atelier", "Un atelier de la mission avec ses partenaires.", "/suite")
 	s.html("/suite", "La suite", "La suite de l'atelier, que seul l'article cite.")
-	s.html("/", "Accueil", "Bienvenue.", "/node/12")
+	s.html("/", "Accueil", "Bienvenue sur le site de la mission.", "/node/12")
 	st := openStore(t)
 	cfg := s.config()
 	cfg.BoilerplatePages = -1
@@ -280,5 +281,40 @@ func TestRedirectScheduled(t *testing.T) {
 	crawlAt(t, cfg, st, t0.Add(22*time.Hour))
 	if s.Hits("/node/12") != 2 || s.Hits("/actualites/atelier") != 2 {
 		t.Errorf("the next night: the redirect fetched %d times, its target %d; want twice", s.Hits("/node/12"), s.Hits("/actualites/atelier"))
+	}
+}
+
+// TestEmptyPagesNotIndexed: pages with fewer than four words of main
+// content (an empty calendar day, a tag without items) are not stored,
+// their links are still followed, and a stored page that became empty
+// leaves the index.
+func TestEmptyPagesNotIndexed(t *testing.T) {
+	s := newSite(t)
+	var emptied atomic.Bool
+	s.html("/agenda/2020/01/12", "Agenda du 12 janvier 2020", "Aucun événement.", "/agenda/2020/01/13")
+	s.html("/agenda/2020/01/13", "Agenda du 13 janvier 2020", "Atelier sur la migration régulière avec les partenaires de la mission.")
+	s.HandleFunc("/tag/eau", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		if emptied.Load() {
+			fmt.Fprint(w, page("Étiquette : eau", ""))
+			return
+		}
+		fmt.Fprint(w, page("Étiquette : eau", "L'accès à l'eau potable dans les communes rurales du pays."))
+	})
+	s.html("/", "Accueil", "Bienvenue sur le site de la mission.", "/agenda/2020/01/12", "/tag/eau")
+	st := openStore(t)
+	cfg := s.config()
+	cfg.BoilerplatePages = -1
+	stats, _ := crawl(t, cfg, st)
+	if pageAt(t, st, s.URL("/agenda/2020/01/12")) != nil || stats.Empty != 1 {
+		t.Errorf("the empty calendar day was stored (%d empty): %+v", stats.Empty, stats)
+	}
+	if pageAt(t, st, s.URL("/agenda/2020/01/13")) == nil || pageAt(t, st, s.URL("/tag/eau")) == nil {
+		t.Errorf("a page with content was not stored, or the empty page's link not followed: %+v", stats)
+	}
+	emptied.Store(true)
+	stats, _ = crawlAt(t, cfg, st, nextDay())
+	if !goneState(t, st, s.URL("/tag/eau")) || stats.Gone != 1 {
+		t.Errorf("the tag page that became empty is still live: %+v", stats)
 	}
 }

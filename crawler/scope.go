@@ -60,8 +60,49 @@ var calendarParams = map[string]bool{
 // dateValue matches query values that are dates: 2024-05, 2024/05/31, 20240531.
 var dateValue = regexp.MustCompile(`^\d{4}[-/.]\d{1,2}([-/.]\d{1,2})?$|^(19|20)\d{2}(0[1-9]|1[0-2])(\d{2})?$`)
 
+// Path shapes of traps.
+const (
+	maxPathSegments  = 20 // segments of an ever-deeper path
+	maxSegmentRepeat = 2  // times one segment may appear in a path
+)
+
+// sessionSegment matches a session id carried in a path: ;jsessionid=…,
+// ;phpsessid=…, ;sid=… path parameters and ASP.NET's cookieless (S(…)).
+var sessionSegment = regexp.MustCompile(`(?i);(jsessionid|phpsessid|sid|sessionid)=|^\(S\([a-z0-9]{16,}\)\)$`)
+
+// pathTrap returns why u's path looks like a trap, or "": a session id in
+// it, more than maxPathSegments segments, or one segment repeated more
+// than maxSegmentRepeat times (/a/b/a/b/a/b: relative links resolved
+// against themselves).
+func pathTrap(u *url.URL) string {
+	p := strings.Trim(u.EscapedPath(), "/")
+	if p == "" {
+		return ""
+	}
+	segs := strings.Split(p, "/")
+	if len(segs) > maxPathSegments {
+		return "path deeper than 20 segments"
+	}
+	seen := make(map[string]int, len(segs))
+	for _, s := range segs {
+		if sessionSegment.MatchString(s) {
+			return "session id in path"
+		}
+		if s == "" {
+			continue
+		}
+		if seen[s]++; seen[s] > maxSegmentRepeat {
+			return "repeated path segment"
+		}
+	}
+	return ""
+}
+
 // trapReason returns why u looks like a crawler trap, or "".
 func trapReason(u *url.URL) string {
+	if r := pathTrap(u); r != "" {
+		return r
+	}
 	if u.RawQuery == "" {
 		return ""
 	}
@@ -125,6 +166,7 @@ func (c *Crawler) enqueue(raw string, base *url.URL, t task, urgent bool) bool {
 	}
 	if r := trapReason(u); r != "" {
 		c.log.Debug("not crawling a likely trap", "url", n, "reason", r)
+		c.cut(cutShape, r, 1)
 		return false
 	}
 	if !c.front.claim(n) {

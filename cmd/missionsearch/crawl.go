@@ -243,11 +243,11 @@ const maxCutLines = 5
 // the largest cuts, so that an operator sees a budget that is too small
 // (a 40,000-URL section cut to 1,000) without reading the logs.
 func printCuts(env *Env, s crawler.Stats) {
-	if s.PatternCut+s.LinksCut+s.TrapCut == 0 {
+	if s.PatternCut+s.LinksCut+s.TrapCut+s.ShapeCut == 0 {
 		return
 	}
-	fmt.Fprintf(env.Stdout, "crawl: budgets left out %d URLs of full patterns (--max-per-pattern), %d links of %d crowded pages (--max-links-per-page), %d URLs of %d trap families (--trap-pages)\n",
-		s.PatternCut, s.LinksCut, s.LinksCutPages, s.TrapCut, s.TrapFamilies)
+	fmt.Fprintf(env.Stdout, "crawl: budgets left out %d URLs of full patterns (--max-per-pattern), %d links of %d crowded pages (--max-links-per-page), %d URLs of %d trap families (--trap-pages), %d links shaped like traps\n",
+		s.PatternCut, s.LinksCut, s.LinksCutPages, s.TrapCut, s.TrapFamilies, s.ShapeCut)
 	for i, ct := range s.Cuts {
 		if i == maxCutLines {
 			fmt.Fprintf(env.Stdout, "  … and %d more\n", len(s.Cuts)-i)
