@@ -6,7 +6,10 @@
 #	ROUNDS=200 bench/hostile.sh   # more kill -9 rounds
 #
 # It runs, each bounded by its own test timeout: the kill -9 loops of
-# crawl, reindex and serve (ROUNDS rounds, default 60); reindexes on a
+# crawl, reindex and serve (ROUNDS rounds in turn, default 60: 20 of each;
+# after each kill the store passes PRAGMA integrity_check, has lost no
+# page, and a reindex and a serve recover) and a crawl killed half-way
+# then resumed; reindexes on a
 # full and on a filling tmpfs; Settle on a disk filled before merging;
 # the crawl and serve RSS over a page with a 10 MB title (real binary
 # without -race); the hostile crawler sites (robots.txt, 429, traps,
