@@ -26,6 +26,7 @@ const (
 	routeDocument   = "api_document"
 	routeReindex    = "api_admin_reindex"
 	routeDeadLinks  = "api_admin_links"
+	routeHistory    = "api_document_history"
 	routeOpenAPI    = "api_openapi"
 	routeHealth     = "healthz"
 	routeReady      = "readyz"
@@ -55,6 +56,7 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/api/search", cached(s.handleSearch)).Methods(get...).Name(routeSearch)
 	r.Handle("/api/suggest", cached(s.handleSuggest)).Methods(get...).Name(routeSuggest)
 	r.Handle("/api/documents/{id}", cached(s.handleDocument)).Methods(get...).Name(routeDocument)
+	r.Handle("/api/documents/{id}/history", timed(s.handleHistory)).Methods(get...).Name(routeHistory)
 	r.Handle("/api/admin/reindex", http.HandlerFunc(s.handleReindex)).Methods(http.MethodPost).Name(routeReindex)
 	r.Handle("/api/admin/links", s.withTimeout(s.cfg.ExportTimeout, s.handleDeadLinks)).Methods(get...).Name(routeDeadLinks)
 	r.Handle("/api/openapi.json", cacheable(300, http.HandlerFunc(s.handleOpenAPI))).Methods(get...).Name(routeOpenAPI)
@@ -174,6 +176,45 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 		p.Tags = []string{}
 	}
 	s.writeJSON(w, r, http.StatusOK, p)
+}
+
+// handleHistory answers GET /api/documents/{id}/history (bearer token:
+// it reads the crawl store, staff only): when the page changed, newest
+// first ({"id", "url", "title", "changes": [...]}).
+func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if s.cfg.History == nil || s.cfg.AdminToken == "" {
+		s.writeError(w, r, missionsearch.Errorf(missionsearch.ENOTFOUND, "The admin endpoints are disabled on this server."))
+		return
+	}
+	if err := s.authorize(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if _, err := query(r, noParams, nil); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	id := mux.Vars(r)["id"]
+	if len(id) > 128 {
+		s.writeError(w, r, missionsearch.Errorf(missionsearch.ENOTFOUND, "No page has this id."))
+		return
+	}
+	changes, err := s.cfg.History(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := struct {
+		ID      string                 `json:"id"`
+		URL     string                 `json:"url,omitempty"`
+		Title   string                 `json:"title,omitempty"`
+		Changes []missionsearch.Change `json:"changes"`
+	}{ID: id, Changes: changes}
+	if p, err := s.cfg.Searcher.Document(r.Context(), id); err == nil {
+		out.URL, out.Title = p.URL, p.Title
+	}
+	s.writeJSON(w, r, http.StatusOK, out)
 }
 
 // handleHealth answers GET /healthz: the process is alive.

@@ -17,6 +17,7 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/missionsearch/missionsearch"
 	"github.com/missionsearch/missionsearch/search"
 	"github.com/missionsearch/missionsearch/server/ui"
 )
@@ -33,6 +34,10 @@ type Config struct {
 	// DeadLinks lists the site's dead links for GET /api/admin/links;
 	// nil disables the endpoint (404).
 	DeadLinks func(ctx context.Context, fn func(DeadLink) error) error
+	// History returns the changes of the page with an ID, newest first,
+	// for GET /api/documents/{id}/history (ENOTFOUND when no page has the
+	// ID); nil disables the endpoint (404).
+	History func(ctx context.Context, id string) ([]missionsearch.Change, error)
 	// AdminToken is the bearer token of the admin endpoints; "" disables
 	// them (404).
 	AdminToken string

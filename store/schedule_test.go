@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -129,5 +130,51 @@ func TestTemplate(t *testing.T) {
 	}
 	if _, ok, _ := s.Template(ctx, "boilerplate https://b.example"); ok {
 		t.Errorf("another site has a template")
+	}
+}
+
+// TestHistory: storing a page again with another content hash records
+// the change (fields, words), the same hash records nothing, the newest
+// change comes first, at most maxHistory are kept, and an unknown ID is
+// ENOTFOUND. PutPages records changes like PutPage.
+func TestHistory(t *testing.T) {
+	s := mustOpenStore(t)
+	ctx := t.Context()
+	p := testPage(1)
+	put := func(p *missionsearch.Page, hash string) {
+		t.Helper()
+		if err := s.PutPage(ctx, p, missionsearch.CrawlState{ContentHash: hash, Status: 200}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(p, "h1")
+	if h, err := s.History(ctx, p.ID); err != nil || len(h) != 0 || h == nil {
+		t.Fatalf("a new page: history %v, %v; want an empty list", h, err)
+	}
+	put(p, "h1") // same hash: no change
+	q := *p
+	q.Title = p.Title + " (reporté)"
+	q.Body = p.Body + " Il est reporté au mois prochain."
+	put(&q, "h2")
+	h, err := s.History(ctx, p.ID)
+	if err != nil || len(h) != 1 {
+		t.Fatalf("after one change: %v, %v", h, err)
+	}
+	if c := h[0]; c.PreviousHash != "h1" || c.Hash != "h2" || !slices.Equal(c.Fields, []string{"title", "body"}) || c.WordsAdded != 6 || c.WordsRemoved != 0 || c.At.IsZero() {
+		t.Errorf("change: %+v, want h1 → h2, title and body, 6 words added", c)
+	}
+	for i := range maxHistory + 5 {
+		r := q
+		r.Body = fmt.Sprintf("%s Version %d.", q.Body, i)
+		if err := s.PutPages(ctx, []*missionsearch.Page{&r}, []missionsearch.CrawlState{{ContentHash: fmt.Sprintf("v%d", i), Status: 200}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h, _ = s.History(ctx, p.ID)
+	if len(h) != maxHistory || h[0].Hash != fmt.Sprintf("v%d", maxHistory+4) {
+		t.Errorf("after %d more changes: %d kept, newest %q; want %d, v%d", maxHistory+5, len(h), h[0].Hash, maxHistory, maxHistory+4)
+	}
+	if _, err := s.History(ctx, "nope"); missionsearch.ErrorCode(err) != missionsearch.ENOTFOUND {
+		t.Errorf("unknown id: %v, want ENOTFOUND", err)
 	}
 }

@@ -356,6 +356,9 @@ func (s *Store) putPage(ctx context.Context, p *missionsearch.Page, st missionse
 	// Read the clock once the write lock is held (BEGIN IMMEDIATE), so that
 	// changed_at order is commit order.
 	now := formatTime(s.now())
+	if err := recordChange(ctx, tx, w, now); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, upsertPage, append(w.page, now)...); err != nil {
 		return err
 	}
@@ -425,6 +428,9 @@ func (s *Store) putPages(ctx context.Context, writes []pageWriteArgs) error {
 	// once, so its pages share one changed_at.
 	now := formatTime(s.now())
 	for _, w := range writes {
+		if err := recordChange(ctx, tx, w, now); err != nil {
+			return fmt.Errorf("%s: history: %w", w.page[1], err)
+		}
 		if _, err := pageStmt.ExecContext(ctx, append(w.page, now)...); err != nil {
 			return fmt.Errorf("%s: %w", w.page[1], err)
 		}
@@ -443,6 +449,7 @@ func (s *Store) putPages(ctx context.Context, writes []pageWriteArgs) error {
 // pageWriteArgs are the checked parameters of one page write: upsertPage's
 // and upsertState's, each but the last (the store's clock).
 type pageWriteArgs struct {
+	p           *missionsearch.Page // the page written, for its history
 	page, state []any
 	refs        [][]any // the rows of the page's refs
 }
@@ -500,6 +507,7 @@ func pageWrite(p *missionsearch.Page, st missionsearch.CrawlState) (pageWriteArg
 		refs = append(refs, []any{id, r.URL, r.Title, d, r.Teaser})
 	}
 	return pageWriteArgs{
+		p: p,
 		page: []any{id, p.URL, p.Title, string(p.Lang), published, updated, p.Section, string(tags),
 			p.Description, fetchedAt, st.ContentHash, p.Body, string(p.Type), p.PublishedSource,
 			lists[0], lists[1], lists[2]},

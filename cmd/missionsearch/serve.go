@@ -182,6 +182,7 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 
 	var reindex func(context.Context) error
 	var deadLinks func(context.Context, func(server.DeadLink) error) error
+	var history func(context.Context, string) ([]missionsearch.Change, error)
 	if !cfg.readOnly {
 		var mu sync.Mutex
 		reindex = func(ctx context.Context) error {
@@ -209,6 +210,14 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 				return fn(server.DeadLink{URL: l.URL, Status: l.Status, CitedBy: l.CitedBy})
 			})
 		}
+		history = func(ctx context.Context, id string) ([]missionsearch.Change, error) {
+			st, err := store.Open(ctx, filepath.Join(cfg.data, "store.db"))
+			if err != nil {
+				return nil, err
+			}
+			defer st.Close()
+			return st.History(ctx, id)
+		}
 	}
 
 	reg := prometheus.NewRegistry()
@@ -225,6 +234,7 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 		Searcher:         searcher,
 		Reindex:          reindex,
 		DeadLinks:        deadLinks,
+		History:          history,
 		AdminToken:       cfg.adminToken,
 		Logger:           logger.With("component", "server"),
 		Registerer:       reg,

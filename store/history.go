@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/missionsearch/missionsearch"
+)
+
+// maxHistory is the number of changes kept per page.
+const maxHistory = 50
+
+// recordChange adds to the history of the page of w, in tx, the change
+// from the record stored under its ID to w's, when there is one with
+// another content hash. now is the write's clock.
+func recordChange(ctx context.Context, tx *sql.Tx, w pageWriteArgs, now string) error {
+	id, hash := w.page[0].(string), w.page[10].(string)
+	var old missionsearch.Page
+	var oldHash, published, updated, tags, typ string
+	err := tx.QueryRowContext(ctx, `SELECT content_hash, title, body, published, updated, section, tags, description, type
+		FROM pages WHERE id = ?`, id).Scan(&oldHash, &old.Title, &old.Body, &published, &updated, &old.Section, &tags, &old.Description, &typ)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && oldHash == hash {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	old.Type = missionsearch.PageType(typ)
+	if old.Published, err = parseTime(published); err != nil {
+		return fmt.Errorf("published: %w", err)
+	}
+	if old.Updated, err = parseTime(updated); err != nil {
+		return fmt.Errorf("updated: %w", err)
+	}
+	if err := json.Unmarshal([]byte(tags), &old.Tags); err != nil {
+		return fmt.Errorf("tags: %w", err)
+	}
+	p := *w.p
+	p.Published, p.Updated = p.Published.UTC(), p.Updated.UTC()
+	c := missionsearch.Diff(&old, &p)
+	fields, err := json.Marshal(c.Fields)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO page_history (page_id, changed_at, previous_hash, hash, fields, words_added, words_removed)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, now, oldHash, hash, string(fields), c.WordsAdded, c.WordsRemoved); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM page_history WHERE page_id = ?1 AND rowid NOT IN
+		(SELECT rowid FROM page_history WHERE page_id = ?1 ORDER BY changed_at DESC, rowid DESC LIMIT ?2)`, id, maxHistory)
+	return err
+}
+
+// History returns the changes of the page stored under id, the newest
+// first (at most the last 50), and an ENOTFOUND *missionsearch.Error when
+// no page is stored under id. A page never changed has none (an empty,
+// not nil, list).
+func (s *Store) History(ctx context.Context, id string) ([]missionsearch.Change, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM pages WHERE id = ?`, id).Scan(&n); err != nil {
+		return nil, fmt.Errorf("store: history %s: %w", id, err)
+	}
+	if n == 0 {
+		return nil, missionsearch.Errorf(missionsearch.ENOTFOUND, "No page has the ID %q.", id)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT changed_at, previous_hash, hash, fields, words_added, words_removed
+		FROM page_history WHERE page_id = ? ORDER BY changed_at DESC, rowid DESC`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: history %s: %w", id, err)
+	}
+	defer rows.Close()
+	out := []missionsearch.Change{}
+	for rows.Next() {
+		var c missionsearch.Change
+		var at, fields string
+		if err := rows.Scan(&at, &c.PreviousHash, &c.Hash, &fields, &c.WordsAdded, &c.WordsRemoved); err != nil {
+			return nil, fmt.Errorf("store: history %s: %w", id, err)
+		}
+		if c.At, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("store: history %s: changed_at: %w", id, err)
+		}
+		if err := json.Unmarshal([]byte(fields), &c.Fields); err != nil {
+			return nil, fmt.Errorf("store: history %s: fields: %w", id, err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: history %s: %w", id, err)
+	}
+	return out, nil
+}
