@@ -321,6 +321,7 @@ type Crawler struct {
 	gone         map[string]bool   // page IDs found gone in this run
 	runHash      map[string]string
 	listed       map[string]time.Time // URL → lastmod (zero: none) of the sitemaps read
+	listedOrder  []string             // the keys of listed, in sitemap order
 	sitemapHosts map[string]bool      // hosts with a sitemap that listed pages
 	unlisted     map[string]bool      // URLs whose state was written with Listed false in this run
 	pdfJobs      chan struct{}        // one token per PDF being extracted
@@ -459,7 +460,10 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	}
 	c.begin = time.Now()
 	c.ranAt = c.now()
-	c.front.last = &task{kind: taskSweep}
+	// Three phases: the seed hosts' robots.txt and sitemaps; then the
+	// pages, once every sitemap is read (so that a page reached by a link
+	// is judged with its sitemap lastmod); then the sweep.
+	c.front.after = []task{{kind: taskPages}, {kind: taskSweep}}
 	parent := ctx
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -470,13 +474,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 			c.front.push(task{kind: taskHost, url: u.Scheme + "://" + u.Host + "/"}, false)
 		}
 	}
-	for _, u := range c.seeds {
-		if c.front.claim(u.String()) {
-			c.front.push(task{kind: taskPage, url: u.String(), seed: true}, false)
-		}
-	}
 	c.loadTemplate(ctx)
-	c.queueStale(ctx)
 	stopWatch := context.AfterFunc(ctx, c.front.close)
 	defer stopWatch()
 
@@ -694,6 +692,8 @@ func (c *Crawler) handle(ctx context.Context, t task) {
 		c.initHost(ctx, t)
 	case taskSitemap:
 		c.crawlSitemap(ctx, t)
+	case taskPages:
+		c.queuePages(ctx)
 	case taskSweep:
 		c.sweep(ctx)
 	default:

@@ -11,7 +11,8 @@ const (
 	taskPage    taskKind = iota // an HTML page (or whatever the URL turns out to be)
 	taskSitemap                 // a sitemap or sitemap index
 	taskHost                    // a seed host's robots.txt, then its sitemaps
-	taskSweep                   // the end-of-crawl check of the pages nothing led to
+	taskPages                   // the seeds, the due pages and the sitemaps' pages, once the sitemaps are read
+	taskSweep                   // the end-of-crawl check of the pages that left the sitemap
 )
 
 // task is one unit of work of the frontier.
@@ -41,9 +42,9 @@ type frontier struct {
 	head     int
 	inflight int
 	closed   bool
-	// last, when set, is handed out once, when the queue is empty and no
-	// task is in flight; it may queue more.
-	last *task
+	// after are handed out one by one, each once the queue is empty and
+	// no task is in flight (the phases of a crawl); they may queue more.
+	after []task
 
 	maxPages   int // page tasks handed out at most (0: no limit)
 	dispatched int
@@ -134,9 +135,9 @@ func (f *frontier) next() (task, bool) {
 			f.inflight++
 			return t, true
 		}
-		if f.inflight == 0 && f.last != nil {
-			t := *f.last
-			f.last = nil
+		if f.inflight == 0 && len(f.after) > 0 {
+			t := f.after[0]
+			f.after = f.after[1:]
 			f.inflight++
 			return t, true
 		}

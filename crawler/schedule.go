@@ -83,9 +83,30 @@ func (c *Crawler) fresh(t task, prev missionsearch.CrawlState, hasPrev bool, now
 func (c *Crawler) listURL(host, u, lastmod string) {
 	mod := parseLastmod(lastmod)
 	c.mu.Lock()
+	if _, ok := c.listed[u]; !ok {
+		c.listedOrder = append(c.listedOrder, u)
+	}
 	c.listed[u] = mod
 	c.sitemapHosts[host] = true
 	c.mu.Unlock()
+}
+
+// queuePages starts the crawl of pages, once the sitemaps are read: the
+// seeds first, then the stored pages due, then the sitemaps' pages (as
+// seeds of depth 0, exempt from the per-pattern budget).
+func (c *Crawler) queuePages(ctx context.Context) {
+	for _, u := range c.seeds {
+		if c.front.claim(u.String()) {
+			c.front.push(task{kind: taskPage, url: u.String(), seed: true}, false)
+		}
+	}
+	c.queueStale(ctx)
+	c.mu.Lock()
+	listed := c.listedOrder
+	c.mu.Unlock()
+	for _, u := range listed {
+		c.enqueue(u, nil, task{sitemap: true}, false)
+	}
 }
 
 // parseLastmod parses a sitemap lastmod (W3C datetime). A date alone

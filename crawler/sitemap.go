@@ -51,9 +51,9 @@ type sitemapLoc struct {
 	LastMod string `xml:"lastmod"`
 }
 
-// crawlSitemap fetches a sitemap (gzip or not) and queues its page URLs as
-// seeds (depth 0, exempt from the per-pattern budget) and its child
-// sitemaps. A missing or broken sitemap is
+// crawlSitemap fetches a sitemap (gzip or not), records its page URLs in
+// scope with their lastmod (queued by queuePages as seeds of depth 0,
+// exempt from the per-pattern budget) and queues its child sitemaps. A missing or broken sitemap is
 // logged and ignored.
 func (c *Crawler) crawlSitemap(ctx context.Context, t task) {
 	u, err := url.Parse(t.url)
@@ -96,14 +96,13 @@ func (c *Crawler) crawlSitemap(ctx context.Context, t task) {
 	}
 	n := 0
 	for _, p := range doc.URLs {
-		if n, err := extract.NormalizeURL(strings.TrimSpace(p.Loc), u); err == nil {
-			if pu, err := url.Parse(n); err == nil && c.inScope(pu) {
-				c.listURL(pu.Host, n, p.LastMod)
+		// Queued with the seeds once every sitemap is read (queuePages).
+		if loc, err := extract.NormalizeURL(strings.TrimSpace(p.Loc), u); err == nil {
+			if pu, err := url.Parse(loc); err == nil && c.inScope(pu) {
+				c.listURL(pu.Host, loc, p.LastMod)
+				n++
 			}
 		}
-		if c.enqueue(strings.TrimSpace(p.Loc), u, task{sitemap: true}, false) {
-			n++
-		}
 	}
-	c.log.Info("sitemap read", "url", t.url, "urls", len(doc.URLs), "queued", n, "sitemaps", len(doc.Sitemaps))
+	c.log.Info("sitemap read", "url", t.url, "urls", len(doc.URLs), "in_scope", n, "sitemaps", len(doc.Sitemaps))
 }
