@@ -56,3 +56,53 @@ func TestBoostsChangeRankings(t *testing.T) {
 		t.Errorf("phrase boost 20: %s first, want the exact phrase", got)
 	}
 }
+
+// TestHeadingsPhraseBonus checks that the whole query found as a phrase in
+// a page's headings adds its own weight to the phrase bonus, no more: two
+// pages alike but for the order of the words of a heading score the same
+// but for that weight (a disjunction beside the bonus would have doubled
+// the bonus of the page with the phrase, through its coordination
+// factor), and a search through the match sets (a filter) finds both.
+func TestHeadingsPhraseBonus(t *testing.T) {
+	filler := strings.Repeat("La mission publie ses travaux chaque année avec ses partenaires. ", 6)
+	body := filler + "La formation professionnelle a commencé à Rabat. " + filler
+	pages := []*missionsearch.Page{
+		{URL: "https://m.example/heading", Title: "Une page", Lang: missionsearch.LangFR, Tags: []string{},
+			Headings: []string{"Bilan de la formation professionnelle"}, Body: body},
+		{URL: "https://m.example/other", Title: "Une page", Lang: missionsearch.LangFR, Tags: []string{},
+			Headings: []string{"Professionnelle, bilan de la formation"}, Body: body},
+	}
+	for _, p := range pages {
+		p.ID = missionsearch.PageID(p.URL)
+	}
+	s := New(mustBuildIndex(t, pages...))
+	s.SetCacheBytes(0)
+	old := boostPhraseHeadings
+	t.Cleanup(func() { boostPhraseHeadings = old })
+	scores := func(r Request) map[string]float64 {
+		t.Helper()
+		res, err := s.Search(context.Background(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) != 2 || res.Total != 2 {
+			t.Fatalf("%+v: %d hits of %d, want both pages", r, len(res.Hits), res.Total)
+		}
+		out := map[string]float64{}
+		for _, h := range res.Hits {
+			out[h.URL[strings.LastIndexByte(h.URL, '/')+1:]] = h.Score
+		}
+		return out
+	}
+	boostPhraseHeadings = 0
+	if sc := scores(Request{Query: "formation professionnelle"}); sc["heading"] != sc["other"] {
+		t.Fatalf("without the bonus: scores %v, want equal (the test's premise)", sc)
+	}
+	boostPhraseHeadings = 0.001
+	for _, r := range []Request{{Query: "formation professionnelle"}, {Query: "formation professionnelle", Langs: []string{"fr"}}} {
+		sc := scores(r)
+		if sc["heading"] <= sc["other"] || sc["heading"] > 1.01*sc["other"] {
+			t.Errorf("%+v: scores %v, want the heading's page above the other by its small bonus only", r, sc)
+		}
+	}
+}

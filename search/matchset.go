@@ -82,6 +82,8 @@ func (ev *evaluator) eval(q query.Query) (bm *roaring.Bitmap, none bool, err err
 		}
 		bm, err := q.segmentDocs(ev.ctx, ev.seg, slots)
 		return bm, false, err
+	case *bonusQuery:
+		return ev.eval(q.Main)
 	case *query.MatchAllQuery:
 		bm := roaring.New()
 		bm.AddRange(0, ev.seg.Count())
