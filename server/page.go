@@ -76,9 +76,9 @@ type hitView struct {
 	Title, URL, Section, Lang          string
 	// Open is the link of the title: URL, or GET /clic when the search
 	// is recorded.
-	Open string
-	LangAttr, Dir                      string // lang and dir attributes for non-French hits
-	Date                               time.Time
+	Open          string
+	LangAttr, Dir string // lang and dir attributes for non-French hits
+	Date          time.Time
 	// Snippet is the search package's safe HTML: escaped text with <mark>.
 	Snippet template.HTML
 	Tags    []tagLabel
