@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/text/transform"
 )
 
 func TestNormalize(t *testing.T) {
@@ -23,6 +25,15 @@ func TestNormalize(t *testing.T) {
 	} {
 		if got := Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// The table gives what the Unicode chain gives.
+	for _, r := range "àâäáãåçéèêëîïíìñôöóòõùûüúÿý" {
+		chain := folders.Get().(transform.Transformer)
+		want, _, _ := transform.String(chain, string(r))
+		folders.Put(chain)
+		if got := foldLatin(string(r)); got != want {
+			t.Errorf("foldLatin(%q) = %q, the chain gives %q", r, got, want)
 		}
 	}
 	long := strings.Repeat("é", 500)
@@ -247,4 +258,28 @@ func TestNeverBlocks(t *testing.T) {
 	}
 	r.Close()
 	r.Search(Search{ID: NewID()}) // after Close: dropped, no panic
+}
+
+// BenchmarkWrite measures the writer's cost per search recorded: queue,
+// batch, insert and commit (the CPU that recording takes from searches,
+// off their path).
+func BenchmarkWrite(b *testing.B) {
+	r, err := Open(context.Background(), filepath.Join(b.TempDir(), "analytics.db"), Options{QueueSize: 1 << 16})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	f := url.Values{"section": {"news"}, "year": {"2024"}}
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		r.Search(Search{ID: NewID(), Query: "Évènement jeunesse Oujda", Filters: f, Total: 12, Took: time.Millisecond, Page: 1, Source: "page"})
+		if n++; n%1024 == 0 {
+			r.Flush(context.Background())
+		}
+	}
+	r.Flush(context.Background())
+	if r.Dropped() > 0 {
+		b.Fatalf("%d dropped", r.Dropped())
+	}
 }

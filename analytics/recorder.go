@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,11 +27,14 @@ type Options struct {
 	Retention time.Duration
 	// Site is the site recorded with a Search whose Site is "".
 	Site string
-	// QueueSize bounds the events waiting to be written; 0 means 4096.
+	// QueueSize bounds the events waiting to be written; 0 means 16384.
 	QueueSize int
 	// BatchSize is the most events written in one transaction; 0 means 512.
 	BatchSize int
-	// FlushEvery is the longest an event waits in the queue; 0 means 1s.
+	// FlushEvery is how often the writer wakes to write the queue, and so
+	// the longest an event waits in it (the writer also wakes when the
+	// queue is half full); 0 means 250ms. The writer never wakes per
+	// event: a search pays for a channel send, not for a goroutine switch.
 	FlushEvery time.Duration
 	// Logger receives write failures; nil discards them.
 	Logger *slog.Logger
@@ -52,7 +56,7 @@ const timeFormat = "2006-01-02T15:04:05.000Z"
 // schema is the database's schema, version 1 (PRAGMA user_version).
 const schema = `
 CREATE TABLE IF NOT EXISTS searches (
-	id       TEXT PRIMARY KEY,       -- NewID
+	id       INTEGER NOT NULL,       -- NewID, read as a hex number (no index: opens point here)
 	at       TEXT NOT NULL,          -- timeFormat, UTC
 	query    TEXT NOT NULL,          -- Normalize
 	filters  TEXT NOT NULL DEFAULT '', -- FilterString
@@ -65,7 +69,7 @@ CREATE TABLE IF NOT EXISTS searches (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS searches_at ON searches (at);
 CREATE TABLE IF NOT EXISTS opens (
-	search_id TEXT NOT NULL,
+	search_id INTEGER NOT NULL,  -- searches.id
 	at        TEXT NOT NULL,
 	url       TEXT NOT NULL,
 	rank      INTEGER NOT NULL DEFAULT 0
@@ -83,7 +87,8 @@ type Recorder struct {
 	opts Options
 	log  *slog.Logger
 
-	queue   chan any // Search or Opened
+	queue   chan any      // Search or Opened
+	nudge   chan struct{} // wakes the writer when the queue is half full
 	flushes chan chan error
 	stop    chan struct{}
 	done    chan struct{}
@@ -91,6 +96,9 @@ type Recorder struct {
 	once    sync.Once
 
 	recorded, dropped atomic.Uint64
+
+	// insSearches and insOpens insert insertChunk rows, prepared once.
+	insSearches, insOpens *sql.Stmt
 }
 
 // Open opens the analytics database at path (creating it and its
@@ -105,13 +113,13 @@ func Open(ctx context.Context, path string, opts Options) (_ *Recorder, err erro
 		opts.Retention = DefaultRetention
 	}
 	if opts.QueueSize <= 0 {
-		opts.QueueSize = 4096
+		opts.QueueSize = 16384
 	}
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 512
 	}
 	if opts.FlushEvery <= 0 {
-		opts.FlushEvery = time.Second
+		opts.FlushEvery = 250 * time.Millisecond
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -157,8 +165,14 @@ func Open(ctx context.Context, path string, opts Options) (_ *Recorder, err erro
 		return nil, fmt.Errorf("analytics: open %s: create schema: %w", path, err)
 	}
 	r := &Recorder{db: db, path: path, opts: opts, log: opts.Logger,
-		queue: make(chan any, opts.QueueSize), flushes: make(chan chan error),
+		queue: make(chan any, opts.QueueSize), nudge: make(chan struct{}, 1), flushes: make(chan chan error),
 		stop: make(chan struct{}), done: make(chan struct{})}
+	if r.insSearches, err = db.PrepareContext(ctx, insertSQL(insSearches, 10, insertChunk)); err != nil {
+		return nil, fmt.Errorf("analytics: open %s: %w", path, err)
+	}
+	if r.insOpens, err = db.PrepareContext(ctx, insertSQL(insOpens, 4, insertChunk)); err != nil {
+		return nil, fmt.Errorf("analytics: open %s: %w", path, err)
+	}
 	if _, err := r.Prune(ctx); err != nil {
 		return nil, err
 	}
@@ -180,6 +194,12 @@ func (r *Recorder) enqueue(ev any) {
 	}
 	select {
 	case r.queue <- ev:
+		if len(r.queue) >= cap(r.queue)/2 {
+			select {
+			case r.nudge <- struct{}{}:
+			default:
+			}
+		}
 	default:
 		r.dropped.Add(1)
 	}
@@ -219,6 +239,8 @@ func (r *Recorder) Close() error {
 		r.closed.Store(true)
 		close(r.stop)
 		<-r.done
+		r.insSearches.Close()
+		r.insOpens.Close()
 		_, _ = r.db.Exec(`PRAGMA optimize`)
 		if e := r.db.Close(); e != nil {
 			err = fmt.Errorf("analytics: close %s: %w", r.path, e)
@@ -227,9 +249,9 @@ func (r *Recorder) Close() error {
 	return err
 }
 
-// write is the writer goroutine: it batches the queue into transactions,
-// at most BatchSize events each and at least every FlushEvery, and prunes
-// daily.
+// write is the writer goroutine: every FlushEvery (or when nudged, or
+// asked to flush) it writes the whole queue in transactions of at most
+// BatchSize events; it prunes daily.
 func (r *Recorder) write() {
 	defer close(r.done)
 	tick := time.NewTicker(r.opts.FlushEvery)
@@ -237,67 +259,60 @@ func (r *Recorder) write() {
 	prune := time.NewTicker(pruneEvery)
 	defer prune.Stop()
 	batch := make([]any, 0, r.opts.BatchSize)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		err := r.insert(batch)
-		if err != nil {
-			r.dropped.Add(uint64(len(batch)))
-			r.log.Warn("analytics: write failed; events dropped", "events", len(batch), "err", err)
-		} else {
-			r.recorded.Add(uint64(len(batch)))
-		}
-		clear(batch)
-		batch = batch[:0]
-		return err
-	}
-	drain := func() {
-		for len(batch) < r.opts.BatchSize {
-			select {
-			case ev := <-r.queue:
-				batch = append(batch, ev)
-			default:
-				return
+	// writeQueue writes what is queued now, batch by batch.
+	writeQueue := func() error {
+		var errs error
+		for {
+			for len(batch) < r.opts.BatchSize {
+				select {
+				case ev := <-r.queue:
+					batch = append(batch, ev)
+					continue
+				default:
+				}
+				break
+			}
+			if len(batch) == 0 {
+				return errs
+			}
+			full := len(batch) == r.opts.BatchSize
+			if err := r.insert(batch); err != nil {
+				r.dropped.Add(uint64(len(batch)))
+				r.log.Warn("analytics: write failed; events dropped", "events", len(batch), "err", err)
+				errs = errors.Join(errs, err)
+			} else {
+				r.recorded.Add(uint64(len(batch)))
+			}
+			clear(batch)
+			batch = batch[:0]
+			if !full {
+				return errs
 			}
 		}
 	}
 	for {
 		select {
-		case ev := <-r.queue:
-			batch = append(batch, ev)
-			if len(batch) >= r.opts.BatchSize {
-				flush()
-			}
 		case <-tick.C:
-			flush()
+			writeQueue()
+		case <-r.nudge:
+			writeQueue()
 		case ch := <-r.flushes:
-			var err error
-			for {
-				drain()
-				full := len(batch) == r.opts.BatchSize
-				err = errors.Join(err, flush())
-				if !full {
-					break
-				}
-			}
-			ch <- err
+			ch <- writeQueue()
 		case <-prune.C:
 			if _, err := r.Prune(context.Background()); err != nil {
 				r.log.Warn("analytics: prune failed", "err", err)
 			}
 		case <-r.stop:
-			for {
-				drain()
-				full := len(batch) == r.opts.BatchSize
-				flush()
-				if !full {
-					return
-				}
-			}
+			writeQueue()
+			return
 		}
 	}
 }
+
+// insertChunk is the most rows of one INSERT statement: a batch is
+// written in a few statements, not one per event, which is most of the
+// writer's time.
+const insertChunk = 64
 
 // insert writes events in one transaction.
 func (r *Recorder) insert(events []any) error {
@@ -308,23 +323,32 @@ func (r *Recorder) insert(events []any) error {
 		return fmt.Errorf("analytics: write %s: %w", r.path, err)
 	}
 	defer tx.Rollback()
-	ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO searches (id, at, query, filters, site, lang, total, took_us, page, source)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("analytics: write %s: %w", r.path, err)
-	}
-	defer ins.Close()
-	opn, err := tx.PrepareContext(ctx, `INSERT INTO opens (search_id, at, url, rank) VALUES (?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("analytics: write %s: %w", r.path, err)
-	}
-	defer opn.Close()
 	now := r.opts.Now()
 	at := func(t time.Time) string {
 		if t.IsZero() {
 			t = now
 		}
 		return t.UTC().Format(timeFormat)
+	}
+	var searches, opens []any
+	ns, no := 0, 0
+	exec := func(table string, cols, n int, args []any) error {
+		if n == 0 {
+			return nil
+		}
+		var err error
+		switch {
+		case n == insertChunk && table == insSearches:
+			_, err = tx.StmtContext(ctx, r.insSearches).ExecContext(ctx, args...)
+		case n == insertChunk:
+			_, err = tx.StmtContext(ctx, r.insOpens).ExecContext(ctx, args...)
+		default:
+			_, err = tx.ExecContext(ctx, insertSQL(table, cols, n), args...)
+		}
+		if err != nil {
+			return fmt.Errorf("analytics: write %s: %w", r.path, err)
+		}
+		return nil
 	}
 	for _, ev := range events {
 		switch e := ev.(type) {
@@ -333,23 +357,68 @@ func (r *Recorder) insert(events []any) error {
 			if site == "" {
 				site = r.opts.Site
 			}
-			_, err = ins.ExecContext(ctx, e.ID, at(e.At), Normalize(e.Query), FilterString(e.Filters), site, e.Lang,
+			searches = append(searches, idNumber(e.ID), at(e.At), Normalize(e.Query), FilterString(e.Filters), site, e.Lang,
 				int64(min(e.Total, 1<<62)), e.Took.Microseconds(), max(e.Page, 1), e.Source)
+			if ns++; ns == insertChunk {
+				if err := exec(insSearches, 10, ns, searches); err != nil {
+					return err
+				}
+				searches, ns = searches[:0], 0
+			}
 		case Opened:
 			u := e.URL
 			if len(u) > MaxURLBytes {
 				u = u[:MaxURLBytes]
 			}
-			_, err = opn.ExecContext(ctx, e.SearchID, at(e.At), u, e.Rank)
+			opens = append(opens, idNumber(e.SearchID), at(e.At), u, e.Rank)
+			if no++; no == insertChunk {
+				if err := exec(insOpens, 4, no, opens); err != nil {
+					return err
+				}
+				opens, no = opens[:0], 0
+			}
 		}
-		if err != nil {
-			return fmt.Errorf("analytics: write %s: %w", r.path, err)
-		}
+	}
+	if err := exec(insSearches, 10, ns, searches); err != nil {
+		return err
+	}
+	if err := exec(insOpens, 4, no, opens); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("analytics: write %s: %w", r.path, err)
 	}
 	return nil
+}
+
+const (
+	insSearches = `INSERT INTO searches (id, at, query, filters, site, lang, total, took_us, page, source) VALUES `
+	insOpens    = `INSERT INTO opens (search_id, at, url, rank) VALUES `
+)
+
+// insertSQL returns the INSERT statement that starts with head and has n
+// rows of cols columns.
+func insertSQL(head string, cols, n int) string {
+	var b strings.Builder
+	b.WriteString(head)
+	row := "(?" + strings.Repeat(", ?", cols-1) + ")"
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	return b.String()
+}
+
+// idNumber is the number a search id is stored as: its 64 bits as a
+// signed integer (SQLite's), 0 for an invalid id.
+func idNumber(id string) int64 {
+	n, err := strconv.ParseUint(id, 16, 64)
+	if err != nil || !ValidID(id) {
+		return 0
+	}
+	return int64(n)
 }
 
 // Prune deletes the searches and opens older than the retention and
