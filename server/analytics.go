@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/missionsearch/missionsearch"
@@ -15,10 +16,15 @@ import (
 )
 
 // record queues the search req, answered by res, in Config.Analytics and
-// returns its id; "" when analytics are off or r is a HEAD. It never
-// blocks (analytics.Recorder.Search) and records nothing of the client.
+// returns its id; "" when analytics are off, r is a HEAD, or req has
+// neither words nor filters (the home page, which searches nothing). It
+// never blocks (analytics.Recorder.Search) and records nothing of the
+// client.
 func (s *Server) record(r *http.Request, v url.Values, req search.Request, res *search.Result, source, lang string) string {
 	if s.cfg.Analytics == nil || r.Method == http.MethodHead {
+		return ""
+	}
+	if strings.TrimSpace(req.Query) == "" && analytics.FilterString(v) == "" {
 		return ""
 	}
 	id := analytics.NewID()

@@ -195,3 +195,24 @@ func TestOpenIsNoOpenRedirect(t *testing.T) {
 		t.Errorf("after a bogus open: %v %+v", err, rep)
 	}
 }
+
+// TestAnalyticsSkipsHome: the home page and a search of nothing are not
+// searches; browsing by a filter is.
+func TestAnalyticsSkipsHome(t *testing.T) {
+	f, rec := newAnalyticsFixture(t)
+	f.get(t, "/")
+	f.get(t, "/fr/")
+	f.get(t, "/api/search")
+	f.get(t, "/search?section=news")
+	if body := f.get(t, "/").body; strings.Contains(body, "/clic?") {
+		t.Error("the home page links its hits through /clic")
+	}
+	ctx := context.Background()
+	if err := rec.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := rec.Report(ctx, analytics.Period{})
+	if err != nil || rep.Searches != 1 || rep.WithWords != 0 {
+		t.Errorf("%v %+v; want the one browse by section", err, rep)
+	}
+}
