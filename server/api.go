@@ -27,6 +27,10 @@ const (
 	routeReindex    = "api_admin_reindex"
 	routeDeadLinks  = "api_admin_links"
 	routeHistory    = "api_document_history"
+	routeAnalytics  = "api_admin_analytics"
+	routeStaffPage  = "page_admin_analytics"
+	routeStaffCSV   = "admin_analytics_csv"
+	routeOpen       = "open_result"
 	routeOpenAPI    = "api_openapi"
 	routeHealth     = "healthz"
 	routeReady      = "readyz"
@@ -59,6 +63,10 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/api/documents/{id}/history", timed(s.handleHistory)).Methods(get...).Name(routeHistory)
 	r.Handle("/api/admin/reindex", http.HandlerFunc(s.handleReindex)).Methods(http.MethodPost).Name(routeReindex)
 	r.Handle("/api/admin/links", s.withTimeout(s.cfg.ExportTimeout, s.handleDeadLinks)).Methods(get...).Name(routeDeadLinks)
+	r.Handle("/api/admin/analytics", s.withTimeout(s.cfg.ExportTimeout, s.handleAnalyticsAPI)).Methods(get...).Name(routeAnalytics)
+	r.Handle("/admin/analytics", s.withTimeout(s.cfg.ExportTimeout, s.handleAnalyticsPage)).Methods(get...).Name(routeStaffPage)
+	r.Handle("/admin/analytics.csv", s.withTimeout(s.cfg.ExportTimeout, s.handleAnalyticsCSV)).Methods(get...).Name(routeStaffCSV)
+	r.Handle("/clic", timed(s.handleOpen)).Methods(get...).Name(routeOpen)
 	r.Handle("/api/openapi.json", cacheable(300, http.HandlerFunc(s.handleOpenAPI))).Methods(get...).Name(routeOpenAPI)
 	r.Handle("/healthz", http.HandlerFunc(s.handleHealth)).Methods(get...).Name(routeHealth)
 	r.Handle("/readyz", http.HandlerFunc(s.handleReady)).Methods(get...).Name(routeReady)
@@ -106,6 +114,9 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	if id := s.record(r, v, req, res, "api", ""); id != "" {
+		w.Header().Set("X-Search-ID", id)
 	}
 	setResultETag(r, res)
 	s.writeJSON(w, r, http.StatusOK, res)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/missionsearch/missionsearch/analytics"
 	"github.com/missionsearch/missionsearch/search"
 )
 
@@ -21,7 +22,7 @@ type metrics struct {
 	rateLimited prometheus.Counter
 }
 
-func newMetrics(reg prometheus.Registerer, ready func() bool, buildID func() string, cached func() uint64) (*metrics, error) {
+func newMetrics(reg prometheus.Registerer, ready func() bool, buildID func() string, cached func() uint64, rec *analytics.Recorder) (*metrics, error) {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "missionsearch_http_requests_total",
@@ -61,6 +62,17 @@ func newMetrics(reg prometheus.Registerer, ready func() bool, buildID func() str
 		}, func() float64 { return float64(cached()) }),
 		&buildInfo{desc: prometheus.NewDesc("missionsearch_index_build_info",
 			"The live index build, as the label build; the value is always 1.", []string{"build"}, nil), buildID: buildID},
+	}
+	if rec != nil {
+		cs = append(cs,
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "missionsearch_analytics_events_recorded_total",
+				Help: "Searches and opened results written to the analytics database.",
+			}, func() float64 { return float64(rec.Recorded()) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "missionsearch_analytics_events_dropped_total",
+				Help: "Searches and opened results the analytics dropped (queue full or write failed): the search itself was answered.",
+			}, func() float64 { return float64(rec.Dropped()) }))
 	}
 	for i, c := range cs {
 		if err := reg.Register(c); err != nil {

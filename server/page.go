@@ -74,8 +74,11 @@ type hitView struct {
 	// language and type in the page's language.
 	SectionLabel, LangLabel, TypeLabel string
 	Title, URL, Section, Lang          string
-	LangAttr, Dir                      string // lang and dir attributes for non-French hits
-	Date                               time.Time
+	// Open is the link of the title: URL, or GET /clic when the search
+	// is recorded.
+	Open          string
+	LangAttr, Dir string // lang and dir attributes for non-French hits
+	Date          time.Time
 	// Snippet is the search package's safe HTML: escaped text with <mark>.
 	Snippet template.HTML
 	Tags    []tagLabel
@@ -193,13 +196,16 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	vw.T = ui.For(s.uiLang(r, v))
-	s.fill(vw, v, req, res)
-	setResultETag(r, res, []byte(ui.Version()))
+	searchID := s.record(r, v, req, res, "page", vw.T.Lang)
+	s.fill(vw, v, req, res, searchID)
+	// A recorded page holds its search's id in its links: a 304 would
+	// show an older page whose opens count for an older search.
+	setResultETag(r, res, []byte(ui.Version()), []byte(searchID))
 	s.render(w, r, http.StatusOK, vw)
 }
 
 // fill sets the results part of vw from res.
-func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Result) {
+func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Result, searchID string) {
 	vw.Searched = true
 	vw.Total = int(min(res.Total, uint64(1<<31-1)))
 	vw.TookMS = res.Took.Milliseconds()
@@ -223,8 +229,8 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 		size = search.DefaultSize
 	}
 	vw.Start = (page-1)*size + 1
-	for _, h := range res.Hits {
-		hv := hitView{Title: h.Title, URL: h.URL, Section: h.Section, Lang: string(h.Lang),
+	for i, h := range res.Hits {
+		hv := hitView{Title: h.Title, URL: h.URL, Open: s.openLink(searchID, h, vw.Start+i), Section: h.Section, Lang: string(h.Lang),
 			Date: h.Published, Snippet: template.HTML(h.Snippet), Type: h.Type, CitedBy: h.CitedBy,
 			Translations: h.Translations, Partial: h.Match == search.MatchPartial, Approximate: h.Approximate}
 		for _, t := range h.Tags {

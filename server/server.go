@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/analytics"
 	"github.com/missionsearch/missionsearch/search"
 	"github.com/missionsearch/missionsearch/server/ui"
 )
@@ -41,6 +42,12 @@ type Config struct {
 	// AdminToken is the bearer token of the admin endpoints; "" disables
 	// them (404).
 	AdminToken string
+	// Analytics records every search and every result opened from the
+	// page (whose result links then go through GET /clic), for the staff
+	// page GET /admin/analytics and GET /api/admin/analytics (admin
+	// token). nil records nothing and disables them. The server does not
+	// close it.
+	Analytics *analytics.Recorder
 	// Logger receives the access log and errors; nil discards them.
 	Logger *slog.Logger
 	// Registerer receives the server's metrics and Gatherer is what
@@ -336,7 +343,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s.gatherer = gath
-	if s.metrics, err = newMetrics(reg, cfg.Ready, cfg.BuildID, cfg.Searcher.CachedSearches); err != nil {
+	if s.metrics, err = newMetrics(reg, cfg.Ready, cfg.BuildID, cfg.Searcher.CachedSearches, cfg.Analytics); err != nil {
 		return nil, err
 	}
 	if cfg.RateLimit > 0 {

@@ -42,6 +42,8 @@ type fileConfig struct {
 	LogLevel         string   `toml:"log_level"`
 	OutcomeFile      string   `toml:"outcome_file"`
 	Synonyms         string   `toml:"synonyms"`
+	Analytics        *bool    `toml:"analytics"`
+	AnalyticsDays    *int     `toml:"analytics_retention_days"`
 
 	Crawl    crawlConfig    `toml:"crawl"`
 	Branding brandingConfig `toml:"branding"`
@@ -255,7 +257,7 @@ func (c *loadedConfig) check(data []byte) configErrors {
 	for _, v := range []struct {
 		key string
 		n   *int
-	}{{"crawl.concurrency", f.Crawl.Concurrency}, {"crawl.max_depth", f.Crawl.MaxDepth}, {"crawl.max_pdf_mb", f.Crawl.MaxPDFMB}} {
+	}{{"analytics_retention_days", f.AnalyticsDays}, {"crawl.concurrency", f.Crawl.Concurrency}, {"crawl.max_depth", f.Crawl.MaxDepth}, {"crawl.max_pdf_mb", f.Crawl.MaxPDFMB}} {
 		if v.n != nil && *v.n <= 0 {
 			bad(v.key, "must be a positive number")
 		}
@@ -364,6 +366,8 @@ var settings = []setting{
 	{"user-agent", "MISSIONSEARCH_USER_AGENT", "user_agent"},
 	{"outcome-file", "MISSIONSEARCH_OUTCOME_FILE", "outcome_file"},
 	{"synonyms", "MISSIONSEARCH_SYNONYMS", "synonyms"},
+	{"analytics", "MISSIONSEARCH_ANALYTICS", "analytics"},
+	{"analytics-retention-days", "MISSIONSEARCH_ANALYTICS_RETENTION_DAYS", "analytics_retention_days"},
 	{"delay", "MISSIONSEARCH_DELAY", "crawl.delay"},
 	{"concurrency", "MISSIONSEARCH_CONCURRENCY", "crawl.concurrency"},
 	{"max-pages", "MISSIONSEARCH_MAX_PAGES", "crawl.max_pages"},

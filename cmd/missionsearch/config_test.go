@@ -90,6 +90,10 @@ start_urls = ["ftp://example.org/"]
 			t.Errorf("config check lacks %q:\n%s", want, errOut)
 		}
 	}
+	days := writeConfig(t, "analytics = true\nanalytics_retention_days = 0\n")
+	if code, _, errOut := runMainEnv(t, nil, "config", "check", days); code != 1 || !strings.Contains(errOut, ":2: analytics_retention_days:") {
+		t.Errorf("analytics_retention_days = 0: exit %d, %s", code, errOut)
+	}
 	syntax := writeConfig(t, "data = \"/d\"\nrate_limit = \n")
 	if code, _, errOut := runMainEnv(t, nil, "config", "check", syntax); code != 1 || !strings.Contains(errOut, ":2") {
 		t.Errorf("a syntax error: exit %d, %s", code, errOut)
@@ -144,6 +148,7 @@ func TestServeConfigFile(t *testing.T) {
 addr = "127.0.0.1:0"
 base_path = "/recherche/"
 rate_limit = 50
+analytics_retention_days = 30
 [branding]
 site_name = "AIM Maroc"
 [branding.lang.en]
@@ -190,6 +195,11 @@ site_name = "IOM Morocco"
 	root := strings.TrimSuffix(base, "/recherche")
 	if b := get(root + "/recherche/search?q=migration&hl=fr"); !strings.Contains(b, "Recherche sur AIM Maroc (env)") || !strings.Contains(b, `action="/recherche/search"`) {
 		t.Errorf("the French page does not follow the file")
+	} else if !strings.Contains(b, `<a href="/recherche/clic?`) {
+		t.Errorf("serve records no analytics by default: the results do not link through /recherche/clic")
+	}
+	if _, err := os.Stat(filepath.Join(data, "analytics.db")); err != nil {
+		t.Errorf("serve made no analytics database: %v", err)
 	}
 	if b := get(root + "/recherche/en/search?q=migration"); !strings.Contains(b, "Search IOM Morocco") {
 		t.Errorf("the English page does not have the English site name")

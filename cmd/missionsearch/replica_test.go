@@ -126,8 +126,10 @@ func TestReadOnlyReplicas(t *testing.T) {
 			t.Errorf("%s: admin reindex on a replica = %s %s, want 404 disabled", u, resp.Status, body)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(replica, "store.db")); !os.IsNotExist(err) {
-		t.Errorf("a read-only serve created store.db (stat: %v)", err)
+	for _, f := range []string{"store.db", "analytics.db"} {
+		if _, err := os.Stat(filepath.Join(replica, f)); !os.IsNotExist(err) {
+			t.Errorf("a read-only serve created %s (stat: %v)", f, err)
+		}
 	}
 
 	// Ship a new build: rebuild on the indexing node, copy the build

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/analytics"
 	"github.com/missionsearch/missionsearch/index"
 	"github.com/missionsearch/missionsearch/indexer"
 	"github.com/missionsearch/missionsearch/search"
@@ -45,6 +46,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	proxies := fs.String("trusted-proxies", "", "comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For/Forwarded headers are trusted, e.g. 127.0.0.1,10.0.0.0/8 (env MISSIONSEARCH_TRUSTED_PROXIES)")
 	cacheMB := fs.Int("cache-mb", search.DefaultCacheBytes>>20, "memory of the search result cache, in MiB (0 = no result cache)")
 	synonyms := synonymsFlag(fs)
+	record := fs.Bool("analytics", true, "record every search, without the client's address, in DATA/analytics.db for the staff page /admin/analytics (env MISSIONSEARCH_ANALYTICS; off on a --read-only replica)")
+	retention := fs.Int("analytics-retention-days", 180, "days the search analytics are kept (env MISSIONSEARCH_ANALYTICS_RETENTION_DAYS)")
 	var lim serveLimits
 	fs.DurationVar(&lim.timeout, "timeout", 5*time.Second, "longest search, suggestion or page")
 	fs.DurationVar(&lim.writeTimeout, "write-timeout", 0, "longest time to write an answer (0 = --timeout + 10s; exports and admin reindexes have their own)")
@@ -57,6 +60,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
+	if *retention < 1 {
+		return usageError{"--analytics-retention-days must be 1 or more"}
+	}
 	if lim.timeout <= 0 || lim.writeTimeout < 0 || lim.exportTimeout <= 0 || lim.exportStall <= 0 || lim.maxExports <= 0 {
 		return usageError{"--timeout, --export-timeout, --export-stall and --max-exports must be positive (--write-timeout may be 0)"}
 	}
@@ -68,6 +74,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		data: *data, addr: *addr, readOnly: *readOnly, adminToken: token,
 		cors: splitList(*cors), rateLimit: *rateLimit, rateBurst: *rateBurst, suggestRate: *suggestRate,
 		cacheMB: *cacheMB, limits: lim, basePath: *basePath,
+		analytics: *record && !*readOnly, analyticsRetention: time.Duration(*retention) * 24 * time.Hour,
 	}
 	syn, err := loadSynonyms(*synonyms)
 	if err != nil {
@@ -97,6 +104,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	sc.branding = brand // flags, env or the file's [branding] (applySettings)
+	// The site of the analytics: the one [[sites]] entry's name, else the
+	// site's name. One data directory serves one site today.
+	sc.site = brand.SiteName
+	if env.Config != nil && len(env.Config.file.Sites) == 1 {
+		sc.site = env.Config.file.Sites[0].Name
+	}
 	if env.Config != nil {
 		b := env.Config.file.Branding
 		sc.branding.SectionLabels, sc.branding.TagLabels = b.SectionLabels, b.TagLabels
@@ -140,6 +153,11 @@ type serveConfig struct {
 	publicURL              *url.URL
 	trustedProxies         []netip.Prefix
 	branding               server.Branding
+	// analytics records the searches in DATA/analytics.db, kept for
+	// analyticsRetention (0: analytics.DefaultRetention), under site.
+	analytics          bool
+	analyticsRetention time.Duration
+	site               string
 }
 
 // serveLimits are the server's time and concurrency bounds (server.Config;
@@ -227,6 +245,23 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 		live.Close()
 		return nil, err
 	}
+	var rec *analytics.Recorder
+	if cfg.analytics && !cfg.readOnly {
+		rec, err = analytics.Open(ctx, filepath.Join(cfg.data, "analytics.db"), analytics.Options{
+			Retention: cfg.analyticsRetention, Site: cfg.site, Logger: logger.With("component", "analytics")})
+		if err != nil {
+			stopWatch()
+			live.Close()
+			return nil, err
+		}
+	}
+	closeAll := func() {
+		stopWatch()
+		live.Close()
+		if rec != nil {
+			rec.Close()
+		}
+	}
 	searcher := search.NewLive(live)
 	searcher.SetCacheBytes(int64(cfg.cacheMB) << 20)
 	searcher.SetSynonyms(cfg.synonyms)
@@ -236,6 +271,7 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 		DeadLinks:        deadLinks,
 		History:          history,
 		AdminToken:       cfg.adminToken,
+		Analytics:        rec,
 		Logger:           logger.With("component", "server"),
 		Registerer:       reg,
 		Gatherer:         reg,
@@ -257,13 +293,11 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 		MaxExports:    cfg.limits.maxExports,
 	})
 	if err != nil {
-		stopWatch()
-		live.Close()
+		closeAll()
 		return nil, err
 	}
 	if err := srv.Open(cfg.addr); err != nil {
-		stopWatch()
-		live.Close()
+		closeAll()
 		return nil, err
 	}
 	admin := redact(cfg.adminToken)
@@ -271,13 +305,13 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 		admin = "(read-only: admin endpoints disabled)"
 	}
 	logger.Info("serving", "addr", srv.URL(), "data", cfg.data, "read_only", cfg.readOnly,
-		"build", live.BuildID(), "admin_token", admin, "cors", cfg.cors, "rate_limit", cfg.rateLimit, "cache_mb", cfg.cacheMB)
+		"build", live.BuildID(), "admin_token", admin, "cors", cfg.cors, "rate_limit", cfg.rateLimit, "cache_mb", cfg.cacheMB,
+		"analytics", rec != nil)
 	return &running{
 		url: srv.URL(),
 		close: func() {
-			srv.Close()
-			stopWatch()
-			live.Close()
+			srv.Close() // no search is recorded after it
+			closeAll()
 		},
 	}, nil
 }

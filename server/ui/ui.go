@@ -130,6 +130,7 @@ var Funcs = template.FuncMap{
 	"date":      FormatDate,
 	"isodate":   func(t time.Time) string { return t.Format(time.DateOnly) },
 	"number":    FormatNumber,
+	"percent":   FormatPercent,
 	"plural": func(n int, one, many string) string {
 		if n < 2 {
 			return one
@@ -191,6 +192,15 @@ func FormatDate(t time.Time) string {
 		day = "1er"
 	}
 	return day + " " + months[t.Month()-1] + " " + strconv.Itoa(t.Year())
+}
+
+// FormatPercent returns n out of total as a rounded French percentage
+// ("42 %", with a narrow no-break space), "–" when total is 0.
+func FormatPercent(n, total int) string {
+	if total <= 0 {
+		return "–"
+	}
+	return strconv.Itoa((100*n+total/2)/total) + "\u202f%"
 }
 
 // FormatNumber writes n with French digit grouping: 12345 gives "12 345",
