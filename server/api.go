@@ -21,28 +21,31 @@ import (
 // Route names, used as the "route" label of the metrics and in the access
 // log.
 const (
-	routeSearch     = "api_search"
-	routeSuggest    = "api_suggest"
-	routeDocument   = "api_document"
-	routeReindex    = "api_admin_reindex"
-	routeDeadLinks  = "api_admin_links"
-	routeHistory    = "api_document_history"
-	routeAnalytics  = "api_admin_analytics"
-	routeStaffPage  = "page_admin_analytics"
-	routeStaffCSV   = "admin_analytics_csv"
-	routeOpen       = "open_result"
-	routeOpenAPI    = "api_openapi"
-	routeHealth     = "healthz"
-	routeReady      = "readyz"
-	routeMetrics    = "metrics"
-	routeOpenSearch = "opensearch"
-	routeHome       = "page_home"
-	routeSearchPage = "page_search"
-	routeExport     = "export"
-	routeStatic     = "static"
-	routeNotFound   = "not_found"
-	routeNoMethod   = "method_not_allowed"
-	routePreflight  = "cors_preflight"
+	routeSearch        = "api_search"
+	routeSuggest       = "api_suggest"
+	routeDocument      = "api_document"
+	routeReindex       = "api_admin_reindex"
+	routeDeadLinks     = "api_admin_links"
+	routeHistory       = "api_document_history"
+	routeAnalytics     = "api_admin_analytics"
+	routeStaffPage     = "page_admin_analytics"
+	routeStaffCSV      = "admin_analytics_csv"
+	routeStaffLinks    = "page_admin_links"
+	routeStaffLinksCSV = "admin_links_csv"
+	routeStaffChanges  = "page_admin_changes"
+	routeOpen          = "open_result"
+	routeOpenAPI       = "api_openapi"
+	routeHealth        = "healthz"
+	routeReady         = "readyz"
+	routeMetrics       = "metrics"
+	routeOpenSearch    = "opensearch"
+	routeHome          = "page_home"
+	routeSearchPage    = "page_search"
+	routeExport        = "export"
+	routeStatic        = "static"
+	routeNotFound      = "not_found"
+	routeNoMethod      = "method_not_allowed"
+	routePreflight     = "cors_preflight"
 )
 
 // routes returns the router of every endpoint. Each route has a name (see
@@ -65,6 +68,9 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/api/admin/links", s.withTimeout(s.cfg.ExportTimeout, s.handleDeadLinks)).Methods(get...).Name(routeDeadLinks)
 	r.Handle("/api/admin/analytics", s.withTimeout(s.cfg.ExportTimeout, s.handleAnalyticsAPI)).Methods(get...).Name(routeAnalytics)
 	r.Handle("/admin/analytics", s.withTimeout(s.cfg.ExportTimeout, s.handleAnalyticsPage)).Methods(get...).Name(routeStaffPage)
+	r.Handle("/admin/liens", s.withTimeout(s.cfg.ExportTimeout, s.handleDeadLinksPage)).Methods(get...).Name(routeStaffLinks)
+	r.Handle("/admin/liens.csv", s.withTimeout(s.cfg.ExportTimeout, s.handleDeadLinksCSV)).Methods(get...).Name(routeStaffLinksCSV)
+	r.Handle("/admin/modifications", s.withTimeout(s.cfg.Timeout, s.handleChangesPage)).Methods(get...).Name(routeStaffChanges)
 	r.Handle("/admin/analytics.csv", s.withTimeout(s.cfg.ExportTimeout, s.handleAnalyticsCSV)).Methods(get...).Name(routeStaffCSV)
 	r.Handle("/clic", timed(s.handleOpen)).Methods(get...).Name(routeOpen)
 	r.Handle("/api/openapi.json", cacheable(300, http.HandlerFunc(s.handleOpenAPI))).Methods(get...).Name(routeOpenAPI)

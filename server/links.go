@@ -1,13 +1,10 @@
 package server
 
 import (
-	"encoding/csv"
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/missionsearch/missionsearch"
-	"github.com/missionsearch/missionsearch/export"
 )
 
 // DeadLink is a URL of the site that answered an error at its last check,
@@ -41,32 +38,14 @@ func (s *Server) handleDeadLinks(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, invalid("The format %q is not valid. Please choose json or csv.", format))
 		return
 	}
-	var links []DeadLink
-	if err := s.cfg.DeadLinks(r.Context(), func(l DeadLink) error {
-		if len(links) >= maxDeadLinks {
-			return errEnough
-		}
-		links = append(links, l)
-		return nil
-	}); err != nil && !errors.Is(err, errEnough) {
+	links, err := s.deadLinks(r.Context())
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	if format == "csv" {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8; header=present")
-		w.Header().Set("Content-Disposition", `attachment; filename="liens-morts.csv"`)
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"status", "url", "cited_by"})
-		for _, l := range links {
-			for _, c := range l.CitedBy {
-				cw.Write([]string{strconv.Itoa(l.Status), export.SafeCell(l.URL), export.SafeCell(c)})
-			}
-		}
-		cw.Flush()
+		writeDeadLinksCSV(w, links)
 		return
-	}
-	if links == nil {
-		links = []DeadLink{}
 	}
 	s.writeJSON(w, r, http.StatusOK, struct {
 		Total int        `json:"total"`

@@ -39,6 +39,10 @@ type Config struct {
 	// for GET /api/documents/{id}/history (ENOTFOUND when no page has the
 	// ID); nil disables the endpoint (404).
 	History func(ctx context.Context, id string) ([]missionsearch.Change, error)
+	// Changes returns the last limit changes of every page, newest first,
+	// for the staff page GET /admin/modifications (with History); nil
+	// disables it (404).
+	Changes func(ctx context.Context, limit int) ([]PageChange, error)
 	// AdminToken is the bearer token of the admin endpoints; "" disables
 	// them (404).
 	AdminToken string

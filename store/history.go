@@ -91,3 +91,40 @@ func (s *Store) History(ctx context.Context, id string) ([]missionsearch.Change,
 	}
 	return out, nil
 }
+
+// A PageChange is a change with the page it changed.
+type PageChange struct {
+	ID, URL, Title string
+	missionsearch.Change
+}
+
+// RecentChanges returns the last limit changes of every page, the newest
+// first, with each page's URL and current title.
+func (s *Store) RecentChanges(ctx context.Context, limit int) ([]PageChange, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT h.page_id, p.url, p.title, h.changed_at, h.previous_hash, h.hash, h.fields, h.words_added, h.words_removed
+		FROM page_history h JOIN pages p ON p.id = h.page_id
+		ORDER BY h.changed_at DESC, h.rowid DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: recent changes: %w", err)
+	}
+	defer rows.Close()
+	out := []PageChange{}
+	for rows.Next() {
+		var c PageChange
+		var at, fields string
+		if err := rows.Scan(&c.ID, &c.URL, &c.Title, &at, &c.PreviousHash, &c.Hash, &fields, &c.WordsAdded, &c.WordsRemoved); err != nil {
+			return nil, fmt.Errorf("store: recent changes: %w", err)
+		}
+		if c.At, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("store: recent changes: changed_at: %w", err)
+		}
+		if err := json.Unmarshal([]byte(fields), &c.Fields); err != nil {
+			return nil, fmt.Errorf("store: recent changes: fields: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: recent changes: %w", err)
+	}
+	return out, nil
+}

@@ -174,6 +174,14 @@ func TestHistory(t *testing.T) {
 	if len(h) != maxHistory || h[0].Hash != fmt.Sprintf("v%d", maxHistory+4) {
 		t.Errorf("after %d more changes: %d kept, newest %q; want %d, v%d", maxHistory+5, len(h), h[0].Hash, maxHistory, maxHistory+4)
 	}
+	put(testPage(2), "a")
+	r := *testPage(2)
+	r.Title = "Un autre titre"
+	put(&r, "b")
+	recent, err := s.RecentChanges(ctx, 3)
+	if err != nil || len(recent) != 3 || recent[0].ID != r.ID || recent[0].Title != "Un autre titre" || recent[0].Hash != "b" || recent[1].ID != p.ID {
+		t.Errorf("RecentChanges(3) = %+v, %v; want page 2's change first, then page 1's", recent, err)
+	}
 	if _, err := s.History(ctx, "nope"); missionsearch.ErrorCode(err) != missionsearch.ENOTFOUND {
 		t.Errorf("unknown id: %v, want ENOTFOUND", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -85,5 +86,30 @@ func TestPageHistory(t *testing.T) {
 	}
 	if c, _ := get("/api/documents/nope/history", "s3cret"); c != http.StatusNotFound {
 		t.Errorf("history of an unknown id: %d, want 404", c)
+	}
+
+	// The staff page (HTTP Basic, the token as password).
+	basic := func(path string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, srv.url+path, nil)
+		req.SetBasicAuth("equipe", "s3cret")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	c, page := basic("/admin/modifications")
+	if c != 200 || !strings.Contains(page, "Pages modifiées") || !strings.Contains(page, "Atelier reporté") || !strings.Contains(page, "titre, texte") ||
+		!strings.Contains(page, "/admin/modifications?id="+id) {
+		t.Errorf("staff changes page: %d\n%s", c, page)
+	}
+	c, page = basic("/admin/modifications?id=" + id)
+	if c != 200 || !strings.Contains(page, "Historique de") || !strings.Contains(page, "titre, texte") {
+		t.Errorf("staff history of a page: %d\n%s", c, page)
+	}
+	if c, _ := basic("/admin/modifications?id=nope"); c != http.StatusNotFound {
+		t.Errorf("staff history of an unknown id: %d, want 404", c)
 	}
 }

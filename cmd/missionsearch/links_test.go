@@ -99,6 +99,37 @@ func TestLinksBroken(t *testing.T) {
 		t.Errorf("GET /api/admin/links?format=csv: %d\n%s", c, csvBody)
 	}
 
+	// The staff page, without JavaScript: HTTP Basic with the token.
+	basic := func(path, pass string) (int, string, http.Header) {
+		req, _ := http.NewRequest(http.MethodGet, srv.url+path, nil)
+		if pass != "" {
+			req.SetBasicAuth("equipe", pass)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), resp.Header
+	}
+	if c, body, h := basic("/admin/liens", ""); c != http.StatusUnauthorized || !strings.HasPrefix(h.Get("WWW-Authenticate"), "Basic") || !strings.Contains(body, "jeton") {
+		t.Errorf("staff dead links page without credentials: %d %q, want 401 asking for the token", c, h.Get("WWW-Authenticate"))
+	}
+	if c, _, _ := basic("/admin/liens", "faux"); c != http.StatusUnauthorized {
+		t.Errorf("staff dead links page with a wrong token: %d, want 401", c)
+	}
+	c, page, _ := basic("/admin/liens", "s3cret")
+	for _, want := range []string{"Liens morts", "3 adresses du site", site.URL + "/retire", site.URL + "/panne", ">410<", ">500<", `href="` + site.URL + `/a"`} {
+		if c != 200 || !strings.Contains(page, want) {
+			t.Errorf("staff dead links page: %d, no %q in\n%s", c, want, page)
+			break
+		}
+	}
+	if c, body, _ := basic("/admin/liens.csv", "s3cret"); c != 200 || !strings.Contains(body, "404,"+site.URL+"/supprime,"+site.URL+"/a") {
+		t.Errorf("staff dead links CSV: %d\n%s", c, body)
+	}
+
 	clean := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(`<html><head><title>Accueil</title></head><body><p>Un site sans lien mort.</p></body></html>`))
 	}))

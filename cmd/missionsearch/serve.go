@@ -201,6 +201,7 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 	var reindex func(context.Context) error
 	var deadLinks func(context.Context, func(server.DeadLink) error) error
 	var history func(context.Context, string) ([]missionsearch.Change, error)
+	var changes func(context.Context, int) ([]server.PageChange, error)
 	if !cfg.readOnly {
 		var mu sync.Mutex
 		reindex = func(ctx context.Context) error {
@@ -236,6 +237,19 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 			defer st.Close()
 			return st.History(ctx, id)
 		}
+		changes = func(ctx context.Context, limit int) ([]server.PageChange, error) {
+			st, err := store.Open(ctx, filepath.Join(cfg.data, "store.db"))
+			if err != nil {
+				return nil, err
+			}
+			defer st.Close()
+			recent, err := st.RecentChanges(ctx, limit)
+			out := make([]server.PageChange, len(recent))
+			for i, c := range recent {
+				out[i] = server.PageChange{ID: c.ID, URL: c.URL, Title: c.Title, Change: c.Change}
+			}
+			return out, err
+		}
 	}
 
 	reg := prometheus.NewRegistry()
@@ -270,6 +284,7 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 		Reindex:          reindex,
 		DeadLinks:        deadLinks,
 		History:          history,
+		Changes:          changes,
 		AdminToken:       cfg.adminToken,
 		Analytics:        rec,
 		Logger:           logger.With("component", "server"),
