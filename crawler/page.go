@@ -492,22 +492,37 @@ func (c *Crawler) process(ctx context.Context, p *pageFetch, bp func(string) boo
 }
 
 // minPageWords is the number of words of main content below which an HTML
-// page is not indexed.
-const minPageWords = 4
+// page is not indexed; maxTitleWords the words from which a title holds the
+// page's text (an unclosed <title>).
+const (
+	minPageWords  = 4
+	maxTitleWords = 20
+)
 
-// nearlyEmpty reports whether an extracted HTML page has fewer than
-// minPageWords words of main content (its title aside).
+// nearlyEmpty reports whether an extracted HTML page that is not a listing
+// has fewer than minPageWords words of main content (its title aside,
+// unless the title swallowed the text). A listing is kept whatever its
+// text: its links say which pages cite the documents it lists, and
+// listings are not results anyway.
 func nearlyEmpty(p *missionsearch.Page) bool {
-	if p.Type == missionsearch.TypeDocument {
+	if p.Type == missionsearch.TypeDocument || p.Type == missionsearch.TypeListing {
 		return false
 	}
+	if fewerWords(p.Title, maxTitleWords+1) > maxTitleWords {
+		return false
+	}
+	return fewerWords(p.Body, minPageWords) < minPageWords
+}
+
+// fewerWords counts the words of s, up to limit.
+func fewerWords(s string, limit int) int {
 	n := 0
-	for range strings.FieldsSeq(p.Body) {
-		if n++; n >= minPageWords {
-			return false
+	for range strings.FieldsSeq(s) {
+		if n++; n >= limit {
+			break
 		}
 	}
-	return true
+	return n
 }
 
 // softError records a page that answered 200 with an error page of kind

@@ -289,23 +289,23 @@ func TestRedirectScheduled(t *testing.T) {
 }
 
 // TestEmptyPagesNotIndexed: pages with fewer than four words of main
-// content (an empty calendar day, a tag without items) are not stored,
-// their links are still followed, and a stored page that became empty
-// leaves the index.
+// content (an empty calendar day) are not stored, their links are still
+// followed, and a stored page that became empty (its text removed) leaves
+// the index.
 func TestEmptyPagesNotIndexed(t *testing.T) {
 	s := newSite(t)
 	var emptied atomic.Bool
 	s.html("/agenda/2020/01/12", "Agenda du 12 janvier 2020", "Aucun événement.", "/agenda/2020/01/13")
 	s.html("/agenda/2020/01/13", "Agenda du 13 janvier 2020", "Atelier sur la migration régulière avec les partenaires de la mission.")
-	s.HandleFunc("/tag/eau", func(w http.ResponseWriter, r *http.Request) {
+	s.HandleFunc("/actualites/eau", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		if emptied.Load() {
-			fmt.Fprint(w, page("Étiquette : eau", ""))
+			fmt.Fprint(w, page("L'eau potable", ""))
 			return
 		}
-		fmt.Fprint(w, page("Étiquette : eau", "L'accès à l'eau potable dans les communes rurales du pays."))
+		fmt.Fprint(w, page("L'eau potable", "L'accès à l'eau potable dans les communes rurales du pays."))
 	})
-	s.html("/", "Accueil", "Bienvenue sur le site de la mission.", "/agenda/2020/01/12", "/tag/eau")
+	s.html("/", "Accueil", "Bienvenue sur le site de la mission.", "/agenda/2020/01/12", "/actualites/eau")
 	st := openStore(t)
 	cfg := s.config()
 	cfg.BoilerplatePages = -1
@@ -313,12 +313,12 @@ func TestEmptyPagesNotIndexed(t *testing.T) {
 	if pageAt(t, st, s.URL("/agenda/2020/01/12")) != nil || stats.Empty != 1 {
 		t.Errorf("the empty calendar day was stored (%d empty): %+v", stats.Empty, stats)
 	}
-	if pageAt(t, st, s.URL("/agenda/2020/01/13")) == nil || pageAt(t, st, s.URL("/tag/eau")) == nil {
+	if pageAt(t, st, s.URL("/agenda/2020/01/13")) == nil || pageAt(t, st, s.URL("/actualites/eau")) == nil {
 		t.Errorf("a page with content was not stored, or the empty page's link not followed: %+v", stats)
 	}
 	emptied.Store(true)
 	stats, _ = crawlAt(t, cfg, st, nextDay())
-	if !goneState(t, st, s.URL("/tag/eau")) || stats.Gone != 1 {
-		t.Errorf("the tag page that became empty is still live: %+v", stats)
+	if !goneState(t, st, s.URL("/actualites/eau")) || stats.Gone != 1 {
+		t.Errorf("the article whose text was removed is still live: %+v", stats)
 	}
 }

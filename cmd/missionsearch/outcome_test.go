@@ -22,7 +22,7 @@ func reportSite(n int) *httptest.Server {
 		switch {
 		case r.URL.Path == "/":
 			var b strings.Builder
-			b.WriteString("<html><head><title>Accueil</title></head><body><h1>Rapports</h1><ul>")
+			b.WriteString("<html><head><title>Accueil</title></head><body><h1>Rapports</h1><p>Les rapports annuels de la mission, du plus récent au plus ancien.</p><ul>")
 			for i := 1; i <= n; i++ {
 				fmt.Fprintf(&b, `<li><a href="/rapport/%d">Rapport %d</a></li>`, i, i)
 			}
