@@ -95,10 +95,12 @@ type Link struct {
 // the site's other languages (hreflang alternates or the language
 // switcher); CitedBy are the pages linking to a document (the "Annexe de"
 // of a PDF). Type is empty only in records stored before types existed,
-// which read as articles.
+// which read as articles. Site is the name of the configured site whose
+// crawl stored the page, empty when a data directory holds one site.
 type Page struct {
 	ID              string    `json:"id"`
 	URL             string    `json:"url"`
+	Site            string    `json:"site,omitempty"`
 	Type            PageType  `json:"type"`
 	Title           string    `json:"title"`
 	Lang            Lang      `json:"lang"`

@@ -99,6 +99,9 @@ type HashFinder interface {
 // Config configures a crawl. Only Seeds is required; every other zero value
 // means the documented default.
 type Config struct {
+	// Site names the configured site this crawl stores (Page.Site): one
+	// store and one index hold many sites. "" for a store of one site.
+	Site string
 	// Seeds are the start URLs. Their hosts are in scope, and the
 	// crawler also reads each seed host's robots.txt sitemaps and
 	// /sitemap.xml. Seeds are fetched even when Include/Exclude reject them.

@@ -565,7 +565,7 @@ func (c *Crawler) storePage(ctx context.Context, p *pageFetch, res *extract.Resu
 	}
 	now := p.st.LastSeen
 	page := res.Page
-	page.URL, page.ID, page.FetchedAt = storeURL, missionsearch.PageID(storeURL), now
+	page.URL, page.ID, page.FetchedAt, page.Site = storeURL, missionsearch.PageID(storeURL), now, c.cfg.Site
 	if page.Tags == nil {
 		page.Tags = []string{}
 	}
@@ -700,6 +700,9 @@ func recordHash(p *missionsearch.Page) string {
 	}{RecordVersion, p.Type, p.Title, p.Lang, p.Published, p.Updated, p.PublishedSource, p.Section, p.Description,
 		p.Tags, p.Headings, p.Translations, p.Refs})
 	h.Write([]byte(p.Body))
+	if p.Site != "" { // absent from the hashes of one-site stores
+		h.Write([]byte("\x00site " + p.Site))
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 

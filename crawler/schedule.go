@@ -240,7 +240,11 @@ func (c *Crawler) templateKey() string {
 		origins = append(origins, u.Scheme+"://"+u.Host)
 	}
 	slices.Sort(origins)
-	return "boilerplate " + strings.Join(slices.Compact(origins), " ")
+	key := "boilerplate " + strings.Join(slices.Compact(origins), " ")
+	if c.cfg.Site != "" {
+		key += " site " + c.cfg.Site
+	}
+	return key
 }
 
 // loadTemplate starts the crawl with the stored template of its site when

@@ -124,6 +124,9 @@ type BuildInfo struct {
 	// change the store recorded before it is in the build (see
 	// store.ChangedSince). Zero when unknown (a build of a tool or test).
 	StoreAsOf time.Time `json:"store_as_of,omitzero"`
+	// Sites counts the documents per site (SiteCounts), for the loss
+	// guard of the next build; nil in builds made before sites.
+	Sites map[string]uint64 `json:"sites,omitempty"`
 }
 
 const idTimeLayout = "20060102T150405Z"
@@ -572,6 +575,11 @@ func (d *Dir) Finish(id string, idx bleve.Index, storeAsOf time.Time) (BuildInfo
 		idx.Close()
 		return BuildInfo{}, fmt.Errorf("index: finish %s: %w", id, err)
 	}
+	sites, err := SiteCounts(idx)
+	if err != nil {
+		idx.Close()
+		return BuildInfo{}, fmt.Errorf("index: finish %s: %w", id, err)
+	}
 	err = idx.Close()
 	asyncErrors.Delete(filepath.Clean(d.BuildPath(id)))
 	if err != nil {
@@ -581,7 +589,7 @@ func (d *Dir) Finish(id string, idx bleve.Index, storeAsOf time.Time) (BuildInfo
 	if err := syncTree(p); err != nil {
 		return BuildInfo{}, fmt.Errorf("index: finish %s: %w", id, err)
 	}
-	info := BuildInfo{ID: id, MappingVersion: MappingVersion, Docs: n, Created: time.Now().UTC(), Complete: true, StoreAsOf: storeAsOf.UTC()}
+	info := BuildInfo{ID: id, MappingVersion: MappingVersion, Docs: n, Created: time.Now().UTC(), Complete: true, StoreAsOf: storeAsOf.UTC(), Sites: sites}
 	var parent string
 	if b, err := os.ReadFile(filepath.Join(p, "parent")); err == nil && json.Unmarshal(b, &parent) == nil {
 		info.Parent = parent

@@ -18,7 +18,7 @@ import (
 // stored in every build; a build whose version differs from this constant
 // was made by an incompatible binary and must be rebuilt, never read.
 // Bump it whenever NewMapping, Document or the analyzers change.
-const MappingVersion = 6
+const MappingVersion = 7
 
 // Field names of the index documents. Text fields carry the page's language
 // as a suffix so that no field name is ever analysed two ways.
@@ -30,6 +30,7 @@ const (
 	FieldID          = "id" // the page ID again, as a doc value: the tie-break of the date order
 	FieldSuggest     = "title_suggest"
 	FieldSection     = "section"
+	FieldSite        = "site" // the configured site's name (Page.Site), keyword
 	FieldLang        = "lang"
 	FieldTags        = "tags"
 	FieldYear        = "year"
@@ -137,6 +138,7 @@ func NewMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(FieldTitleExact, text(AnalyzerFold, false, false))
 	doc.AddFieldMappingsAt(FieldSuggest, text(AnalyzerSuggest, false, false))
 	doc.AddFieldMappingsAt(FieldSection, kw(true))
+	doc.AddFieldMappingsAt(FieldSite, kw(true))
 	doc.AddFieldMappingsAt(FieldLang, kw(true))
 	doc.AddFieldMappingsAt(FieldTags, kw(true))
 	doc.AddFieldMappingsAt(FieldYear, kw(false))
@@ -277,6 +279,9 @@ func (c *TextCodec) Document(p *missionsearch.Page) map[string]any {
 	if p.Section != "" {
 		d[FieldSection] = p.Section
 	}
+	if p.Site != "" {
+		d[FieldSite] = p.Site
+	}
 	if len(p.Tags) > 0 {
 		d[FieldTags] = p.Tags
 	}
@@ -330,7 +335,7 @@ func bounded(p *missionsearch.Page) *missionsearch.Page {
 // StoredFields lists the fields to request (bleve SearchRequest.Fields) to
 // rebuild a page record with TextCodec.Page (Build.Page).
 func StoredFields() []string {
-	fs := []string{FieldURL, FieldText, FieldPublished, FieldUpdated, FieldFetchedAt, FieldSection, FieldLang, FieldTags, FieldType, FieldMeta}
+	fs := []string{FieldURL, FieldText, FieldPublished, FieldUpdated, FieldFetchedAt, FieldSection, FieldSite, FieldLang, FieldTags, FieldType, FieldMeta}
 	for _, l := range missionsearch.Langs {
 		fs = append(fs, TitleField(l))
 	}
@@ -348,6 +353,7 @@ func (c *TextCodec) Page(id string, fields map[string]any) (*missionsearch.Page,
 		URL:       str(FieldURL),
 		Lang:      missionsearch.Lang(str(FieldLang)),
 		Section:   str(FieldSection),
+		Site:      str(FieldSite),
 		Published: parseTime(str(FieldPublished)),
 		Updated:   parseTime(str(FieldUpdated)),
 		FetchedAt: parseTime(str(FieldFetchedAt)),

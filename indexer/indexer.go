@@ -32,6 +32,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -170,7 +171,11 @@ func Rebuild(ctx context.Context, st *store.Store, d *index.Dir, opts Options) (
 	}
 	opts.Progress(n, max(total, n))
 
-	if err := checkLoss(d, uint64(n), opts); err != nil {
+	sites, err := index.SiteCounts(idx)
+	if err != nil {
+		return Stats{}, fmt.Errorf("indexer: rebuild: %w", err)
+	}
+	if err := checkLoss(d, uint64(n), sites, opts); err != nil {
 		return Stats{}, err
 	}
 	// A build whose merges could not finish is whole, only larger.
@@ -206,7 +211,12 @@ func Rebuild(ctx context.Context, st *store.Store, d *index.Dir, opts Options) (
 // opts.MaxLoss of the live build's documents, and a first build with no
 // document at all (a crawl that reached nothing, a store at the wrong
 // path): an empty index is never published by mistake.
-func checkLoss(d *index.Dir, n uint64, opts Options) error {
+//
+// With several sites in the index (Page.Site), the same limit holds for
+// each site against its own live documents: one site's broken crawl
+// cannot hide behind the size of the others. sites are the new build's
+// counts per site (index.SiteCounts).
+func checkLoss(d *index.Dir, n uint64, sites map[string]uint64, opts Options) error {
 	if opts.Force {
 		return nil
 	}
@@ -226,6 +236,21 @@ func checkLoss(d *index.Dir, n uint64, opts Options) error {
 		return missionsearch.Errorf(missionsearch.EINVALID,
 			"the new index has %d pages, the live one %d: more than %.0f%% would be lost; the live index is kept (use --force to switch anyway)",
 			n, info.Docs, opts.MaxLoss*100)
+	}
+	if len(info.Sites) < 2 {
+		return nil // one site: the total is the site's
+	}
+	names := slices.Sorted(maps.Keys(info.Sites))
+	for _, site := range names {
+		old := info.Sites[site]
+		if site == "" || old == 0 {
+			continue
+		}
+		if float64(sites[site]) < (1-opts.MaxLoss)*float64(old) {
+			return missionsearch.Errorf(missionsearch.EINVALID,
+				"the site %q would have %d pages, it has %d: more than %.0f%% of them would be lost; the live index is kept (use --force to switch anyway)",
+				site, sites[site], old, opts.MaxLoss*100)
+		}
 	}
 	return nil
 }
@@ -398,7 +423,11 @@ func Update(ctx context.Context, st *store.Store, d *index.Dir, updated, gone []
 	if err != nil {
 		return Stats{}, fmt.Errorf("indexer: update: %w", err)
 	}
-	if err := checkLoss(d, n, opts); err != nil {
+	sites, err := index.SiteCounts(idx)
+	if err != nil {
+		return Stats{}, fmt.Errorf("indexer: update: %w", err)
+	}
+	if err := checkLoss(d, n, sites, opts); err != nil {
 		return Stats{}, err
 	}
 	if err := checkSameText(d, same, opts); err != nil {

@@ -674,6 +674,7 @@ func (p *plan) hit(h *bsearch.DocumentMatch, scored bool) (Hit, error) {
 		Published:    pg.Published,
 		Updated:      pg.Updated,
 		Section:      missionsearch.TruncateRunes(pg.Section, MaxHitSectionRunes),
+		Site:         pg.Site,
 		Lang:         pg.Lang,
 		Tags:         pg.Tags[:min(len(pg.Tags), MaxHitTags)],
 		Type:         pg.Type.OrArticle(),

@@ -40,6 +40,7 @@ const (
 	FacetLang    = "lang"
 	FacetTag     = "tag"
 	FacetType    = "type"
+	FacetSite    = "site"
 )
 
 // Limits of a request.
@@ -69,6 +70,9 @@ type Request struct {
 	// year (four digits, of the page's date), language ("fr", "en", "ar")
 	// and tags. At most MaxFilterValues values each.
 	Sections, Years, Langs, Tags []string
+	// Sites restricts the pages to those of the configured sites named
+	// (Page.Site): one mission's site among the network's.
+	Sites []string
 	// Types restricts the pages by type (missionsearch.PageType). Empty
 	// means DefaultTypes: every type but listings, which are crawled for
 	// their links and are not results unless asked for.
@@ -120,6 +124,7 @@ type Hit struct {
 	Published time.Time          `json:"published,omitzero"`
 	Updated   time.Time          `json:"updated,omitzero"`
 	Section   string             `json:"section,omitempty"`
+	Site      string             `json:"site,omitempty"`
 	Lang      missionsearch.Lang `json:"lang"`
 	Tags      []string           `json:"tags"`
 	// Type is the page type ("article" for pages indexed without one).
@@ -172,10 +177,11 @@ type Result struct {
 	Took time.Duration `json:"-"`
 	// Hits are the pages of the requested page of results.
 	Hits []Hit `json:"hits"`
-	// Facets maps FacetSection, FacetYear, FacetLang and FacetTag to their
-	// values: the most frequent first, except years (newest first). There
-	// are at most 20 sections, 30 years, 3 languages and 30 tags, plus the
-	// selected values.
+	// Facets maps FacetSection, FacetYear, FacetLang, FacetTag, FacetType
+	// and FacetSite to their values: the most frequent first, except years
+	// (newest first). There are at most 20 sections, 30 years, 3
+	// languages, 30 tags, 4 types and MaxSites sites, plus the selected
+	// values; a store of one site has no site value.
 	Facets map[string][]FacetValue `json:"facets"`
 	// TotalAll is the number of pages with every word of the query (Total
 	// when the search is not relaxed).
@@ -283,7 +289,11 @@ var facetSpecs = []facetSpec{
 	{FacetLang, index.FieldLang, 3, func(r *Request) []string { return r.Langs }},
 	{FacetTag, index.FieldTags, 30, func(r *Request) []string { return r.Tags }},
 	{FacetType, index.FieldType, 4, func(r *Request) []string { return r.Types }},
+	{FacetSite, index.FieldSite, MaxSites, func(r *Request) []string { return r.Sites }},
 }
+
+// MaxSites is the most sites the site facet counts: a network's sites.
+const MaxSites = 300
 
 var yearRE = regexp.MustCompile(`^[0-9]{4}$`)
 
@@ -321,6 +331,9 @@ func (r Request) normalize() (Request, error) {
 		return r, err
 	}
 	if r.Tags, err = clean("tag", r.Tags); err != nil {
+		return r, err
+	}
+	if r.Sites, err = clean("site", r.Sites); err != nil {
 		return r, err
 	}
 	if r.Types, err = clean("type", r.Types); err != nil {

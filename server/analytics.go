@@ -32,7 +32,11 @@ func (s *Server) record(r *http.Request, v url.Values, req search.Request, res *
 	if req.SearchAfter != "" {
 		page = 2 // a page after the first, however deep
 	}
-	s.cfg.Analytics.Search(analytics.Search{ID: id, Query: req.Query, Filters: v, Lang: lang,
+	site := "" // the recorder's site
+	if len(req.Sites) == 1 {
+		site = req.Sites[0] // a search scoped to one site of the network
+	}
+	s.cfg.Analytics.Search(analytics.Search{ID: id, Query: req.Query, Filters: v, Lang: lang, Site: site,
 		Total: res.Total, Took: res.Took, Page: max(page, 1), Source: source})
 	return id
 }

@@ -73,7 +73,9 @@ type hitView struct {
 	// SectionLabel, LangLabel and TypeLabel name the hit's section,
 	// language and type in the page's language.
 	SectionLabel, LangLabel, TypeLabel string
-	Title, URL, Section, Lang          string
+	// SiteLabel names the hit's site when the index holds several.
+	SiteLabel                 string
+	Title, URL, Section, Lang string
 	// Open is the link of the title: URL, or GET /clic when the search
 	// is recorded.
 	Open          string
@@ -138,6 +140,7 @@ var facetOrder = []struct {
 	name, label string
 	staff       bool
 }{
+	{search.FacetSite, "Site", false},
 	{search.FacetSection, "Rubrique", false},
 	{search.FacetTag, "Thème", false},
 	{search.FacetYear, "Année", false},
@@ -247,6 +250,9 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 			}
 		}
 		hv.SectionLabel = s.sectionLabel(vw.T, h.Section)
+		if len(res.Facets[search.FacetSite]) > 1 && h.Site != "" {
+			hv.SiteLabel = s.siteLabel(h.Site)
+		}
 		hv.LangLabel = vw.T.LangName(string(h.Lang))
 		hv.TypeLabel = vw.T.Type(string(h.Type))
 		vw.Hits = append(vw.Hits, hv)
@@ -255,10 +261,15 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 		if f.staff && !vw.Staff {
 			continue
 		}
+		if f.name == search.FacetSite && len(res.Facets[f.name]) < 2 && len(v["site"]) == 0 {
+			continue // a store of one site: nothing to choose
+		}
 		fv := facetView{Name: f.name, Label: vw.T.S(f.label)}
 		for i, val := range res.Facets[f.name] {
 			label := val.Value
 			switch f.name {
+			case search.FacetSite:
+				label = s.siteLabel(val.Value)
 			case search.FacetSection:
 				label = s.sectionLabel(vw.T, val.Value)
 			case search.FacetLang:
@@ -310,7 +321,7 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 // chips lists the active filters of v, each with the link that removes it.
 func (s *Server) chips(tr *ui.Tr, v url.Values) []chip {
 	var cs []chip
-	kinds := []struct{ param, kind string }{{"section", "Rubrique"}, {"tag", "Thème"}, {"year", "Année"}, {"lang", "Langue"}, {"type", "Type"}}
+	kinds := []struct{ param, kind string }{{"site", "Site"}, {"section", "Rubrique"}, {"tag", "Thème"}, {"year", "Année"}, {"lang", "Langue"}, {"type", "Type"}}
 	for _, k := range kinds {
 		for _, val := range v[k.param] {
 			if val == "" {
@@ -318,6 +329,8 @@ func (s *Server) chips(tr *ui.Tr, v url.Values) []chip {
 			}
 			label := val
 			switch k.param {
+			case "site":
+				label = s.siteLabel(val)
 			case "section":
 				label = s.sectionLabel(tr, val)
 			case "lang":

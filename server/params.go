@@ -33,7 +33,7 @@ func (p params) with(names ...string) params {
 var (
 	// filterParams are the words, filters and order shared by the search
 	// API, the export and the page.
-	filterParams = params{"q": false, "section": true, "year": true, "lang": true, "tag": true, "type": true,
+	filterParams = params{"q": false, "section": true, "year": true, "lang": true, "tag": true, "type": true, "site": true,
 		"from": false, "to": false, "sort": false, "hl": false}
 	searchParams  = filterParams.with("page", "size", "after")
 	exportParams  = filterParams.with("format", "excel", "headers")
@@ -105,6 +105,7 @@ func searchRequest(v url.Values) (search.Request, error) {
 		Years:       v["year"],
 		Langs:       v["lang"],
 		Tags:        v["tag"],
+		Sites:       v["site"],
 		Types:       v["type"],
 		Sort:        v.Get("sort"),
 		SearchAfter: v.Get("after"),

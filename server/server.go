@@ -201,6 +201,9 @@ type Branding struct {
 	// "Actualités") in every language, over the built-in labels;
 	// TagLabels likewise for tags.
 	SectionLabels, TagLabels map[string]string
+	// SiteLabels name the network's sites (Page.Site: "maroc" → "OIM
+	// Maroc") in the site facet and on each hit.
+	SiteLabels map[string]string
 	// ByLang holds what differs in one UI language ("fr", "en", "ar"):
 	// the site's name, footer and labels in that language.
 	ByLang map[string]Labels
@@ -227,6 +230,15 @@ func (s *Server) sectionLabel(tr *ui.Tr, sec string) string {
 		return l
 	}
 	return tr.Section(sec)
+}
+
+// siteLabel is the label of a site of the network: its configured label,
+// else its name.
+func (s *Server) siteLabel(site string) string {
+	if l := s.cfg.Branding.SiteLabels[site]; l != "" {
+		return l
+	}
+	return site
 }
 
 // tagLabel is the label of a tag in the page's language: the site's own,

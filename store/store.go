@@ -510,7 +510,7 @@ func pageWrite(p *missionsearch.Page, st missionsearch.CrawlState) (pageWriteArg
 		p: p,
 		page: []any{id, p.URL, p.Title, string(p.Lang), published, updated, p.Section, string(tags),
 			p.Description, fetchedAt, st.ContentHash, p.Body, string(p.Type), p.PublishedSource,
-			lists[0], lists[1], lists[2]},
+			lists[0], lists[1], lists[2], p.Site},
 		state: sv,
 		refs:  refs,
 	}, nil
@@ -548,12 +548,12 @@ func writeRefs(ctx context.Context, tx *sql.Tx, w pageWriteArgs) error {
 const upsertPage = `
 	INSERT INTO pages (id, url, title, lang, published, updated, section, tags,
 		description, fetched_at, content_hash, body, type, published_source,
-		headings, translations, cited_by, changed_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		headings, translations, cited_by, site, changed_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (id) DO UPDATE SET
 		type = excluded.type, published_source = excluded.published_source,
 		headings = excluded.headings, translations = excluded.translations,
-		cited_by = excluded.cited_by,
+		cited_by = excluded.cited_by, site = excluded.site,
 		url = excluded.url, title = excluded.title, lang = excluded.lang,
 		published = excluded.published, updated = excluded.updated,
 		section = excluded.section, tags = excluded.tags,
@@ -640,7 +640,7 @@ func (s *Store) putState(ctx context.Context, sv []any) error {
 }
 
 // pageColumns are the columns scanPage reads, in its order.
-const pageColumns = `p.id, p.url, p.title, p.lang, p.published, p.updated, p.section, p.tags,
+const pageColumns = `p.id, p.url, p.site, p.title, p.lang, p.published, p.updated, p.section, p.tags,
 	p.description, p.fetched_at, p.type, p.published_source, p.headings, p.translations, p.cited_by, p.body`
 
 // liveSQL is the condition on pages p that its URL is not gone.
@@ -654,7 +654,7 @@ func scanPage(row interface{ Scan(...any) error }) (*missionsearch.Page, error) 
 		typ                                 string
 		tags, headings, trans, cited        []byte
 	)
-	if err := row.Scan(&p.ID, &p.URL, &p.Title, &lang, &published, &updated, &p.Section, &tags,
+	if err := row.Scan(&p.ID, &p.URL, &p.Site, &p.Title, &lang, &published, &updated, &p.Section, &tags,
 		&p.Description, &fetchedAt, &typ, &p.PublishedSource, &headings, &trans, &cited, &p.Body); err != nil {
 		return nil, err
 	}

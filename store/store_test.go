@@ -57,6 +57,7 @@ func testPage(i int) *missionsearch.Page {
 	return &missionsearch.Page{
 		ID:          missionsearch.PageID(u),
 		URL:         u,
+		Site:        "maroc",
 		Title:       fmt.Sprintf("Atelier n°%d sur la traite des êtres humains", i),
 		Lang:        missionsearch.LangFR,
 		Published:   time.Date(2021, 6, 1, 0, 0, 0, 0, time.UTC),

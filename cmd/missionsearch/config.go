@@ -90,6 +90,7 @@ type labelsConfig struct {
 // it is given no start URL.
 type siteConfig struct {
 	Name      string   `toml:"name"`
+	Label     string   `toml:"label"` // shown on the page (the site facet, each hit); default the name
 	StartURLs []string `toml:"start_urls"`
 	Include   []string `toml:"include"`
 	Exclude   []string `toml:"exclude"`

@@ -55,31 +55,40 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 	maxBodyKB := fs.Int("max-body-kb", extract.DefaultLimits.Body>>10, "longest text kept of a page, in KiB; the rest is not indexed")
 	userAgent := fs.String("user-agent", envOr(env, "MISSIONSEARCH_USER_AGENT", crawler.DefaultUserAgent),
 		"User-Agent sent to the site, with the operator's contact, e.g. \"missionsearch/0.1 (+https://www.example.org/contact)\"; robots.txt groups are matched against it (env MISSIONSEARCH_USER_AGENT)")
+	var only stringList
+	fs.Var(&only, "site", "crawl only this site of the configuration file's [[sites]] (repeatable; default: every site, one after the other)")
 	outcome := outcomeFlag(env, fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	seeds := fs.Args()
+	var sites []siteConfig
 	if len(seeds) == 0 && env.Config != nil {
-		// The sites of the configuration file.
-		var siteDelay time.Duration
-		for _, site := range env.Config.file.Sites {
-			seeds = append(seeds, site.StartURLs...)
-			include = append(include, site.Include...)
-			exclude = append(exclude, site.Exclude...)
-			if d, err := time.ParseDuration(site.Delay); err == nil && d > siteDelay {
-				siteDelay = d
-			}
-		}
-		delaySet := false
-		fs.Visit(func(f *flag.Flag) { delaySet = delaySet || f.Name == "delay" })
-		if !delaySet && siteDelay > 0 {
-			*delay = siteDelay
-		}
+		sites = env.Config.file.Sites
 	}
-	if len(seeds) == 0 {
+	if len(only) > 0 {
+		if len(seeds) > 0 {
+			return usageError{"--site crawls a site of the configuration file: give no start URL with it"}
+		}
+		var picked []siteConfig
+		for _, name := range only {
+			i := slices.IndexFunc(sites, func(s siteConfig) bool { return s.Name == name })
+			if i < 0 {
+				var names []string
+				for _, s := range sites {
+					names = append(names, s.Name)
+				}
+				return usageError{fmt.Sprintf("--site %q: no such site in the configuration file (sites: %s)", name, strings.Join(names, ", "))}
+			}
+			picked = append(picked, sites[i])
+		}
+		sites = picked
+	}
+	if len(seeds) == 0 && len(sites) == 0 {
 		return usageError{"at least one start URL is required (or sites in the configuration file)"}
 	}
+	delaySet := false
+	fs.Visit(func(f *flag.Flag) { delaySet = delaySet || f.Name == "delay" })
 	if *maxLoss < 0 || *maxLoss > 1 {
 		return usageError{"--max-loss must be between 0 and 1"}
 	}
@@ -128,7 +137,50 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 		cfg.PDF = pdfExtractor(env)
 	}
 	job := startJob("crawl", *outcome)
-	err := crawlAndIndex(ctx, env, *data, cfg, !*crawlOnly, indexer.Options{Force: *force, MaxLoss: *maxLoss}, job)
+	opts := indexer.Options{Force: *force, MaxLoss: *maxLoss}
+	if len(sites) == 0 {
+		err := crawlAndIndex(ctx, env, *data, cfg, !*crawlOnly, opts, job)
+		return job.finish(env, err)
+	}
+	// The sites of the configuration file, one after the other, each with
+	// its own start URLs, scope and delay, its pages named after it, and
+	// its own loss guard; one site's failure leaves the others' pages and
+	// crawls as they are, and the command fails at the end.
+	var failed []string
+	var firstErr error
+	for _, site := range sites {
+		sc := cfg
+		sc.Site, sc.Seeds = site.Name, site.StartURLs
+		sc.Include, sc.Exclude = slices.Clone(cfg.Include), slices.Clone(cfg.Exclude)
+		for _, f := range []struct {
+			pats []string
+			dst  *[]*regexp.Regexp
+		}{{site.Include, &sc.Include}, {site.Exclude, &sc.Exclude}} {
+			for _, p := range f.pats {
+				*f.dst = append(*f.dst, regexp.MustCompile(p)) // checked with the file
+			}
+		}
+		if d, err := time.ParseDuration(site.Delay); err == nil && !delaySet {
+			sc.Delay = d
+		}
+		sc.Logger = cfg.Logger.With("site", site.Name)
+		if err := crawlAndIndex(ctx, env, *data, sc, !*crawlOnly, opts, job); err != nil {
+			env.Logger.Error("crawl of a site failed", "site", site.Name, "err", err)
+			fmt.Fprintf(env.Stderr, "crawl %s: %v\n", site.Name, err)
+			failed = append(failed, site.Name)
+			if firstErr == nil {
+				firstErr = err
+			}
+			if ctx.Err() != nil {
+				break
+			}
+		}
+	}
+	var err error
+	if len(failed) > 0 {
+		err = fmt.Errorf("the crawl of %d of the %d sites failed (%s); the others are up to date: %w",
+			len(failed), len(sites), strings.Join(failed, ", "), firstErr)
+	}
 	return job.finish(env, err)
 }
 
@@ -162,7 +214,11 @@ func crawlAndIndex(ctx context.Context, env *Env, data string, cfg crawler.Confi
 	}
 	stats, err := c.Run(ctx)
 	prog.done()
-	fmt.Fprintf(env.Stdout, "crawl: %d pages fetched, %d stored, %d unchanged, %d not due (not fetched), %d gone, %d skipped, %d errors in %s\n",
+	name := "crawl"
+	if cfg.Site != "" {
+		name = "crawl " + cfg.Site
+	}
+	fmt.Fprintf(env.Stdout, name+": %d pages fetched, %d stored, %d unchanged, %d not due (not fetched), %d gone, %d skipped, %d errors in %s\n",
 		stats.Fetched, stats.Stored, stats.Unchanged, stats.Fresh, stats.Gone, stats.Skipped, stats.Errors, stats.Elapsed.Round(time.Millisecond))
 	printDocuments(env, stats)
 	if stats.SoftErrors > 0 {
@@ -170,7 +226,7 @@ func crawlAndIndex(ctx context.Context, env *Env, data string, cfg crawler.Confi
 			stats.SoftErrors, stats.ErrorPages, stats.SoftErrors-stats.ErrorPages)
 	}
 	printCuts(env, stats)
-	job.recordCrawl(stats)
+	job.recordCrawl(cfg.Site, stats)
 	if err != nil {
 		return fmt.Errorf("crawl interrupted (pages already stored are kept): %w", err)
 	}

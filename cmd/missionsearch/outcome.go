@@ -39,8 +39,9 @@ type job struct {
 	name  string
 	path  string // "" when no outcome file is asked for
 	start time.Time
-	crawl *crawler.Stats
-	docs  int // documents in the index it updated or built; -1 if none
+	crawl *crawler.Stats           // the totals of its crawls
+	sites map[string]crawler.Stats // per configured site, when named
+	docs  int                      // documents in the index it updated or built; -1 if none
 }
 
 // startJob starts recording the run of the job name; path is its outcome
@@ -49,10 +50,34 @@ func startJob(name, path string) *job {
 	return &job{name: name, path: path, start: time.Now(), docs: -1}
 }
 
-func (j *job) recordCrawl(s crawler.Stats) {
-	if j != nil {
-		j.crawl = &s
+// recordCrawl records the crawl of site ("" for a store of one site); the
+// totals add up the crawls of one run.
+func (j *job) recordCrawl(site string, s crawler.Stats) {
+	if j == nil {
+		return
 	}
+	if site != "" {
+		if j.sites == nil {
+			j.sites = map[string]crawler.Stats{}
+		}
+		j.sites[site] = s
+	}
+	if j.crawl == nil {
+		j.crawl = &s
+		return
+	}
+	t := j.crawl
+	t.Fetched += s.Fetched
+	t.Stored += s.Stored
+	t.Unchanged += s.Unchanged
+	t.Fresh += s.Fresh
+	t.Gone += s.Gone
+	t.Skipped += s.Skipped
+	t.Errors += s.Errors
+	t.PatternCut += s.PatternCut
+	t.LinksCut += s.LinksCut
+	t.TrapCut += s.TrapCut
+	t.HostsUnavailable += s.HostsUnavailable
 }
 
 func (j *job) recordDocs(n int) {
@@ -116,6 +141,17 @@ func (j *job) write(ok bool) error {
 		cut.WithLabelValues("max-links-per-page").Set(float64(s.LinksCut))
 		cut.WithLabelValues("trap-family").Set(float64(s.TrapCut))
 		reg.MustRegister(pages, cut)
+		if len(j.sites) > 0 {
+			perSite := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "missionsearch_crawl_site_pages",
+				Help: "Pages of the last crawl of each configured site, by outcome.", ConstLabels: prometheus.Labels{"job": j.name}}, []string{"site", "outcome"})
+			for site, s := range j.sites {
+				for outcome, n := range map[string]int{"fetched": s.Fetched, "stored": s.Stored, "unchanged": s.Unchanged,
+					"not_due": s.Fresh, "gone": s.Gone, "skipped": s.Skipped, "errors": s.Errors} {
+					perSite.WithLabelValues(site, outcome).Set(float64(n))
+				}
+			}
+			reg.MustRegister(perSite)
+		}
 		gauge("missionsearch_crawl_hosts_unavailable", "Hosts the last crawl could not crawl (robots.txt unavailable).", float64(s.HostsUnavailable))
 	}
 	if err := prometheus.WriteToTextfile(j.path, reg); err != nil {

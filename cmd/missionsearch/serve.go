@@ -113,6 +113,14 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if env.Config != nil {
 		b := env.Config.file.Branding
 		sc.branding.SectionLabels, sc.branding.TagLabels = b.SectionLabels, b.TagLabels
+		for _, s := range env.Config.file.Sites {
+			if s.Label != "" {
+				if sc.branding.SiteLabels == nil {
+					sc.branding.SiteLabels = map[string]string{}
+				}
+				sc.branding.SiteLabels[s.Name] = s.Label
+			}
+		}
 		sc.branding.ByLang = map[string]server.Labels{}
 		for l, lb := range b.Lang {
 			sc.branding.ByLang[l] = server.Labels{SiteName: lb.SiteName, Footer: lb.Footer,

@@ -237,6 +237,7 @@ var messages = map[string][2]string{
 	"Date":                       {"Date", "التاريخ"},
 	"Titre":                      {"Title", "العنوان"},
 	"Rubrique":                   {"Section", "القسم"},
+	"Site":                       {"Site", "الموقع"},
 	"Langue":                     {"Language", "اللغة"},
 	"Thèmes":                     {"Topics", "المواضيع"},
 	"Thème":                      {"Topic", "الموضوع"},
