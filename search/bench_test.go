@@ -140,18 +140,27 @@ type benchLive struct {
 // and index.MappingVersion, and reused by later runs: delete
 // $TMPDIR/missionsearch-bench-* to rebuild.
 func benchIndex(tb testing.TB, n int) *index.Live {
+	return benchIndexSites(tb, n, 0)
+}
+
+// benchIndexSites is benchIndex with the pages spread over sites sites
+// (synth.Site).
+func benchIndexSites(tb testing.TB, n, sites int) *index.Live {
 	tb.Helper()
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("missionsearch-bench-n%d-s%d-m%d", n, benchSeed, index.MappingVersion))
+	if sites > 0 {
+		dir += fmt.Sprintf("-sites%d", sites)
+	}
 	v, _ := benchLives.LoadOrStore(dir, &benchLive{})
 	bl := v.(*benchLive)
-	bl.once.Do(func() { bl.live, bl.err = openBenchLive(tb, dir, n) })
+	bl.once.Do(func() { bl.live, bl.err = openBenchLive(tb, dir, n, sites) })
 	if bl.err != nil {
 		tb.Fatal(bl.err)
 	}
 	return bl.live
 }
 
-func openBenchLive(tb testing.TB, dir string, n int) (*index.Live, error) {
+func openBenchLive(tb testing.TB, dir string, n, sites int) (*index.Live, error) {
 	d, err := index.OpenDir(dir)
 	if err != nil {
 		return nil, err
@@ -168,7 +177,10 @@ func openBenchLive(tb testing.TB, dir string, n int) (*index.Live, error) {
 			return nil, err
 		}
 		batch := idx.NewBatch()
+		i := 0
 		err = synth.Pages(n, benchSeed, func(p *missionsearch.Page) error {
+			p.Site = synth.Site(i, sites)
+			i++
 			if err := batch.Index(p.ID, index.Document(p)); err != nil {
 				return err
 			}
@@ -347,6 +359,60 @@ func BenchmarkSearch(b *testing.B) {
 					}
 				}
 			})
+		})
+	}
+}
+
+// BenchmarkSiteFacet measures what the site facet costs a search: the same
+// synthetic pages with no site (a store of one site) and spread over 150
+// sites (a network), for a word, the empty search (every facet counted
+// over every page) and a search scoped to one site. Compare the two with
+// benchstat after renaming (or read the ratio):
+//
+//	go test -run '^$' -bench 'SiteFacet/10k' -count 6 -benchmem ./search/
+func BenchmarkSiteFacet(b *testing.B) {
+	reqs := []struct {
+		name string
+		req  Request
+	}{
+		{"word", Request{Query: "coopération"}},
+		{"empty", Request{}},
+		{"scoped-word", Request{Query: "coopération", Sites: []string{"site-000"}}},
+	}
+	for _, size := range benchSizes {
+		b.Run(size.name, func(b *testing.B) {
+			if size.large && !benchLarge() {
+				b.Skip("set MISSIONSEARCH_BENCH_LARGE=1 or give -bench")
+			}
+			for _, sites := range []int{0, 150} {
+				b.Run(fmt.Sprintf("sites-%d", sites), func(b *testing.B) {
+					s := NewLive(benchIndexSites(b, size.n, sites))
+					s.SetCacheBytes(0)
+					if _, err := s.Search(b.Context(), Request{Query: "coopération"}); err != nil {
+						b.Fatal(err)
+					}
+					for _, tt := range reqs {
+						b.Run(tt.name, func(b *testing.B) {
+							if sites == 0 && len(tt.req.Sites) > 0 {
+								b.Skip("no site to scope to")
+							}
+							b.ReportAllocs()
+							for b.Loop() {
+								res, err := s.Search(b.Context(), tt.req)
+								if err != nil {
+									b.Fatal(err)
+								}
+								if res.Total == 0 {
+									b.Fatalf("%+v: no hits", tt.req)
+								}
+								if sites > 0 && tt.req.Query == "" && len(res.Facets[FacetSite]) != sites {
+									b.Fatalf("%d sites in the facet, want %d", len(res.Facets[FacetSite]), sites)
+								}
+							}
+						})
+					}
+				})
+			}
 		})
 	}
 }

@@ -24,6 +24,7 @@ func runSynth(ctx context.Context, env *Env, args []string) error {
 	data := dataFlag(env, fs)
 	n := fs.Int("pages", 10000, "number of pages to write")
 	seed := fs.Int64("seed", 1, "corpus seed")
+	sites := fs.Int("sites", 0, "spread the pages over this many sites of a network (Page.Site site-000…, of unequal sizes); 0 = one site")
 	appendTo := fs.Bool("append", false, "write into a store that already holds pages (same seed and --pages: the pages are replaced)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -49,7 +50,10 @@ func runSynth(ctx context.Context, env *Env, args []string) error {
 
 	start := time.Now()
 	prog := newProgress(env.Stderr, "synth")
-	err = writeSynth(ctx, st, *n, *seed, func(done int) { prog.count(done, *n) })
+	if *sites < 0 || *sites > 1000 {
+		return usageError{"--sites must be between 0 and 1000"}
+	}
+	err = writeSynth(ctx, st, *n, *seed, *sites, func(done int) { prog.count(done, *n) })
 	prog.done()
 	if err != nil {
 		return err
@@ -63,7 +67,7 @@ func runSynth(ctx context.Context, env *Env, args []string) error {
 // writeSynth writes pages 0..n-1 of the synthetic corpus of seed into st,
 // synthBatch pages per transaction, and calls progress after each batch.
 // One goroutine generates the next batch while the current one is written.
-func writeSynth(ctx context.Context, st *store.Store, n int, seed int64, progress func(done int)) error {
+func writeSynth(ctx context.Context, st *store.Store, n int, seed int64, sites int, progress func(done int)) error {
 	type batch struct {
 		pages  []*missionsearch.Page
 		states []missionsearch.CrawlState
@@ -78,6 +82,7 @@ func writeSynth(ctx context.Context, st *store.Store, n int, seed int64, progres
 			b := batch{make([]*missionsearch.Page, 0, hi-lo), make([]missionsearch.CrawlState, 0, hi-lo)}
 			for i := lo; i < hi; i++ {
 				p := synth.Page(i, seed)
+				p.Site = synth.Site(i, sites)
 				b.pages = append(b.pages, p)
 				b.states = append(b.states, missionsearch.CrawlState{
 					URL:         p.URL,

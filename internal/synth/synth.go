@@ -177,6 +177,22 @@ func Page(i int, seed int64) *missionsearch.Page {
 	return p
 }
 
+// Site returns the site of page i in a network of n sites ("" when n is
+// 0): sites of unequal sizes, as a network's are (site-000 has the most
+// pages), every one with pages once i covers them.
+func Site(i, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	// The first n pages give every site one page; then a skewed draw.
+	k := i
+	if i >= n {
+		r := rand.New(rand.NewPCG(uint64(i), 7))
+		k = int(float64(n) * r.Float64() * r.Float64())
+	}
+	return "site-" + strconv.Itoa(1000 + k%n)[1:]
+}
+
 func contains(ss []string, s string) bool {
 	for _, x := range ss {
 		if x == s {
