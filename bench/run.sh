@@ -21,6 +21,7 @@
 #	WRK_DURATION=15s                wrk run (skipped when wrk is missing)
 #	GOBENCH=1                       run the go test benchmarks first
 #	KEEP=0                          keep the data directories
+#	SITES=0                         spread the pages over this many sites (synth --sites: a network)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -34,6 +35,7 @@ LAT_CONNS=${LAT_CONNS:-1}
 WRK_DURATION=${WRK_DURATION:-15s}
 GOBENCH=${GOBENCH:-1}
 KEEP=${KEEP:-0}
+SITES=${SITES:-0}
 SIZES=("$@")
 if [ ${#SIZES[@]} -eq 0 ]; then SIZES=(10000 100000); fi
 
@@ -89,7 +91,7 @@ for N in "${SIZES[@]}"; do
 	: >"$REPORT"
 	log "$N pages: synth"
 	t0=$(date +%s.%N)
-	"$BIN" synth --data "$DATA" --pages "$N" >>"$REPORT"
+	"$BIN" synth --data "$DATA" --pages "$N" --sites "$SITES" >>"$REPORT"
 	t1=$(date +%s.%N)
 	synth_s=$(echo "$t1 - $t0" | bc)
 
