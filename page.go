@@ -121,6 +121,13 @@ type Page struct {
 	Refs []Ref `json:"-"`
 }
 
+// Person is a person a page names, with the role the page gives them
+// ("cheffe du Bureau"), "" when none.
+type Person struct {
+	Name string `json:"name"`
+	Role string `json:"role,omitempty"`
+}
+
 // Ref is one link of a page's main content: a teaser (the heading link of
 // a list item, with the date the item shows, zero when none) or a link of
 // the text (a document it cites), with its link text.
