@@ -95,7 +95,10 @@ type Link struct {
 // the site's other languages (hreflang alternates or the language
 // switcher); CitedBy are the pages linking to a document (the "Annexe de"
 // of a PDF). Type is empty only in records stored before types existed,
-// which read as articles.
+// which read as articles. Partners, People and Places are what the title
+// and body name (package entity): canonical names of organisations, the
+// people with their role, canonical names of cities, regions and
+// countries; listings have none.
 type Page struct {
 	ID              string    `json:"id"`
 	URL             string    `json:"url"`
@@ -112,6 +115,9 @@ type Page struct {
 	Body            string    `json:"body"`
 	Translations    []Link    `json:"translations,omitempty"`
 	CitedBy         []Link    `json:"cited_by,omitempty"`
+	Partners        []string  `json:"partners,omitempty"`
+	People          []Person  `json:"people,omitempty"`
+	Places          []string  `json:"places,omitempty"`
 	FetchedAt       time.Time `json:"fetched_at"`
 
 	// Refs are the links of the page's main content, as the crawler found
