@@ -40,6 +40,12 @@ const (
 	FacetLang    = "lang"
 	FacetTag     = "tag"
 	FacetType    = "type"
+	// FacetPartner, FacetPerson and FacetPlace count the partners, people
+	// and places the pages name (missionsearch.Page.Partners, People,
+	// Places).
+	FacetPartner = "partner"
+	FacetPerson  = "person"
+	FacetPlace   = "place"
 )
 
 // Limits of a request.
@@ -69,6 +75,10 @@ type Request struct {
 	// year (four digits, of the page's date), language ("fr", "en", "ar")
 	// and tags. At most MaxFilterValues values each.
 	Sections, Years, Langs, Tags []string
+	// Partners, People and Places restrict the pages by the partners
+	// (canonical names), people (names) and places (canonical names) they
+	// name, compared exactly. At most MaxFilterValues values each.
+	Partners, People, Places []string
 	// Types restricts the pages by type (missionsearch.PageType). Empty
 	// means DefaultTypes: every type but listings, which are crawled for
 	// their links and are not results unless asked for.
@@ -172,10 +182,11 @@ type Result struct {
 	Took time.Duration `json:"-"`
 	// Hits are the pages of the requested page of results.
 	Hits []Hit `json:"hits"`
-	// Facets maps FacetSection, FacetYear, FacetLang and FacetTag to their
-	// values: the most frequent first, except years (newest first). There
-	// are at most 20 sections, 30 years, 3 languages and 30 tags, plus the
-	// selected values.
+	// Facets maps FacetSection, FacetYear, FacetLang, FacetTag, FacetType,
+	// FacetPartner, FacetPerson and FacetPlace to their values: the most
+	// frequent first, except years (newest first). There are at most 20
+	// sections, 30 years, 3 languages, 30 tags, 4 types and 30 partners,
+	// people and places, plus the selected values.
 	Facets map[string][]FacetValue `json:"facets"`
 	// TotalAll is the number of pages with every word of the query (Total
 	// when the search is not relaxed).
@@ -283,6 +294,9 @@ var facetSpecs = []facetSpec{
 	{FacetLang, index.FieldLang, 3, func(r *Request) []string { return r.Langs }},
 	{FacetTag, index.FieldTags, 30, func(r *Request) []string { return r.Tags }},
 	{FacetType, index.FieldType, 4, func(r *Request) []string { return r.Types }},
+	{FacetPartner, index.FieldPartner, 30, func(r *Request) []string { return r.Partners }},
+	{FacetPerson, index.FieldPerson, 30, func(r *Request) []string { return r.People }},
+	{FacetPlace, index.FieldPlace, 30, func(r *Request) []string { return r.Places }},
 }
 
 var yearRE = regexp.MustCompile(`^[0-9]{4}$`)
@@ -321,6 +335,15 @@ func (r Request) normalize() (Request, error) {
 		return r, err
 	}
 	if r.Tags, err = clean("tag", r.Tags); err != nil {
+		return r, err
+	}
+	if r.Partners, err = clean("partner", r.Partners); err != nil {
+		return r, err
+	}
+	if r.People, err = clean("person", r.People); err != nil {
+		return r, err
+	}
+	if r.Places, err = clean("place", r.Places); err != nil {
 		return r, err
 	}
 	if r.Types, err = clean("type", r.Types); err != nil {
