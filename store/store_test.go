@@ -234,7 +234,7 @@ func TestMigrateFrom004(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.Partners != nil || got.People != nil || got.Places != nil {
-		t.Errorf("a page stored before 005 has entities %v %v %v, want none", got.Partners, got.People, got.Places)
+		t.Errorf("a page stored before 007 has entities %v %v %v, want none", got.Partners, got.People, got.Places)
 	}
 	q := testPage(2)
 	q.Partners, q.People, q.Places = []string{"OIM"}, []missionsearch.Person{{Name: "Nadia Ferchichi"}}, []string{"Tunis"}

@@ -1,4 +1,4 @@
--- 005_entities: the partners, people and places each page names
+-- 007_entities: the partners, people and places each page names
 -- (missionsearch.Page.Partners, People, Places), as JSON arrays: partners
 -- and places of canonical names, people of {name, role}.
 --
