@@ -28,6 +28,7 @@ func TestLayers(t *testing.T) {
 		"github.com/missionsearch/missionsearch/internal/wpsite":    {"github.com/missionsearch/missionsearch"},
 		"github.com/missionsearch/missionsearch/crawler/pdftext":    {"github.com/missionsearch/missionsearch/crawler", "github.com/missionsearch/missionsearch/store", "github.com/missionsearch/missionsearch/index", "github.com/missionsearch/missionsearch/search", "github.com/missionsearch/missionsearch/server", "net/http"},
 		"github.com/missionsearch/missionsearch/internal/relevance": {"github.com/missionsearch/missionsearch"},
+		"github.com/missionsearch/missionsearch/entity":             {"github.com/missionsearch/missionsearch/crawler", "github.com/missionsearch/missionsearch/store", "github.com/missionsearch/missionsearch/index", "github.com/missionsearch/missionsearch/search", "github.com/missionsearch/missionsearch/server", "github.com/blevesearch/", "net/http"},
 	}
 	for pkg, bad := range forbidden {
 		out, err := exec.Command("go", "list", "-f", `{{join .Imports " "}}`, pkg).CombinedOutput()

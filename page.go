@@ -97,6 +97,9 @@ type Link struct {
 // of a PDF). Type is empty only in records stored before types existed,
 // which read as articles. Site is the name of the configured site whose
 // crawl stored the page, empty when a data directory holds one site.
+// Partners, People and Places are what the title and body name (package
+// entity): canonical names of organisations, the people with their role,
+// canonical names of cities, regions and countries; listings have none.
 type Page struct {
 	ID              string    `json:"id"`
 	URL             string    `json:"url"`
@@ -114,6 +117,9 @@ type Page struct {
 	Body            string    `json:"body"`
 	Translations    []Link    `json:"translations,omitempty"`
 	CitedBy         []Link    `json:"cited_by,omitempty"`
+	Partners        []string  `json:"partners,omitempty"`
+	People          []Person  `json:"people,omitempty"`
+	Places          []string  `json:"places,omitempty"`
 	FetchedAt       time.Time `json:"fetched_at"`
 
 	// Refs are the links of the page's main content, as the crawler found
@@ -121,6 +127,13 @@ type Page struct {
 	// store beside the page and used by the crawl to date the articles a
 	// listing shows and to find the pages citing a document.
 	Refs []Ref `json:"-"`
+}
+
+// Person is a person a page names, with the role the page gives them
+// ("cheffe du Bureau"), "" when none.
+type Person struct {
+	Name string `json:"name"`
+	Role string `json:"role,omitempty"`
 }
 
 // Ref is one link of a page's main content: a teaser (the heading link of

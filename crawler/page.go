@@ -676,11 +676,12 @@ func refsOf(res *extract.Result) []missionsearch.Ref {
 // RecordVersion is the version of what extraction decides of a page: bump
 // it when a change of extraction changes records, so that the next crawl
 // fetches every stored page in full (no 304) and stores its new record.
-const RecordVersion = 3
+const RecordVersion = 4
 
 // recordHash is the content hash of a page about to be stored: the hex
 // SHA-256 of everything extraction decided (type, title, dates and their
-// source, section, tags, description, headings, translations, body, refs),
+// source, section, tags, description, headings, translations, body, refs,
+// partners, people and places),
 // not of its URL or fetch time. An unchanged hash means the stored record
 // is what a new extraction gives; a record of an older version of the
 // extraction hashes differently and is written again.
@@ -697,8 +698,10 @@ func recordHash(p *missionsearch.Page) string {
 		Tags, Headings        []string
 		Translations          []missionsearch.Link
 		Refs                  []missionsearch.Ref
+		Partners, Places      []string
+		People                []missionsearch.Person
 	}{RecordVersion, p.Type, p.Title, p.Lang, p.Published, p.Updated, p.PublishedSource, p.Section, p.Description,
-		p.Tags, p.Headings, p.Translations, p.Refs})
+		p.Tags, p.Headings, p.Translations, p.Refs, p.Partners, p.Places, p.People})
 	h.Write([]byte(p.Body))
 	if p.Site != "" { // absent from the hashes of one-site stores
 		h.Write([]byte("\x00site " + p.Site))

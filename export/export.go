@@ -32,6 +32,7 @@ type Record struct {
 	Published time.Time          `json:"published,omitzero"`
 	Updated   time.Time          `json:"updated,omitzero"`
 	Section   string             `json:"section,omitempty"`
+	Site      string             `json:"site,omitempty"` // JSON Lines only: the network's site
 	Lang      missionsearch.Lang `json:"lang"`
 	Tags      []string           `json:"tags"`
 	// Type is the page type; "article" for pages stored without one.
@@ -161,5 +162,5 @@ func Day(t time.Time) string {
 // FromPage returns the record of p.
 func FromPage(p *missionsearch.Page) Record {
 	return Record{ID: p.ID, URL: p.URL, Title: p.Title, Published: p.Published, Updated: p.Updated,
-		Section: p.Section, Lang: p.Lang, Tags: p.Tags, Type: p.Type.OrArticle()}
+		Section: p.Section, Site: p.Site, Lang: p.Lang, Tags: p.Tags, Type: p.Type.OrArticle()}
 }

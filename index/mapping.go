@@ -3,6 +3,7 @@ package index
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,8 +49,17 @@ const (
 	FieldHeadingsPrefix = "headings_"
 	FieldLeadPrefix     = "lead_"
 	FieldTagTextPrefix  = "tagtext_"
+	// FieldPartner, FieldPerson and FieldPlace are the canonical names of
+	// the page's partners, the names of its people and the canonical
+	// names of its places (Page.Partners, People, Places), keywords with
+	// doc values: filters and facets. The names are also searchable text,
+	// in the tags' analysed field.
+	FieldPartner = "partner"
+	FieldPerson  = "person"
+	FieldPlace   = "place"
 	// FieldMeta is the rest of the record, stored only: JSON of its date
-	// source, headings, translations and citing pages (pageMeta).
+	// source, headings, translations, citing pages and people with their
+	// roles (pageMeta).
 	FieldMeta = "meta"
 )
 
@@ -61,10 +71,11 @@ func TagTextField(l missionsearch.Lang) string  { return FieldTagTextPrefix + st
 
 // pageMeta is the JSON of FieldMeta.
 type pageMeta struct {
-	Source       string               `json:"s,omitempty"`
-	Headings     []string             `json:"h,omitempty"`
-	Translations []missionsearch.Link `json:"t,omitempty"`
-	CitedBy      []missionsearch.Link `json:"c,omitempty"`
+	Source       string                 `json:"s,omitempty"`
+	Headings     []string               `json:"h,omitempty"`
+	Translations []missionsearch.Link   `json:"t,omitempty"`
+	CitedBy      []missionsearch.Link   `json:"c,omitempty"`
+	People       []missionsearch.Person `json:"p,omitempty"`
 }
 
 // TitleField and BodyField return the analysed title and body field names
@@ -141,6 +152,9 @@ func NewMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(FieldSite, kw(true))
 	doc.AddFieldMappingsAt(FieldLang, kw(true))
 	doc.AddFieldMappingsAt(FieldTags, kw(true))
+	doc.AddFieldMappingsAt(FieldPartner, kw(true))
+	doc.AddFieldMappingsAt(FieldPerson, kw(false))
+	doc.AddFieldMappingsAt(FieldPlace, kw(true))
 	doc.AddFieldMappingsAt(FieldYear, kw(false))
 	doc.AddFieldMappingsAt(FieldID, kw(false))
 	date := bleve.NewDateTimeFieldMapping()
@@ -220,6 +234,7 @@ const (
 	MaxSectionRunes     = 200     // section keyword, in characters
 	MaxTagRunes         = 200     // each tag, in characters
 	MaxTags             = 100     // number of tags; the first ones are kept
+	MaxEntities         = 50      // partners, people, places each; the first ones are kept
 	MaxBodyBytes        = 2 << 20 // body, in bytes
 	MaxURLBytes         = 8 << 10 // stored URL, in bytes (the crawler keeps URLs under 2 KB)
 )
@@ -268,10 +283,11 @@ func (c *TextCodec) Document(p *missionsearch.Page) map[string]any {
 	if lead := p.Lead(); lead != "" {
 		d[LeadField(l)] = lead
 	}
-	if len(p.Tags) > 0 {
-		d[TagTextField(l)] = strings.Join(p.Tags, "\n")
+	names := slices.Concat(p.Tags, p.Partners, personNames(p.People), p.Places)
+	if len(names) > 0 {
+		d[TagTextField(l)] = strings.Join(names, "\n")
 	}
-	if m := (pageMeta{p.PublishedSource, p.Headings, p.Translations, p.CitedBy}); m.Source != "" || len(m.Headings)+len(m.Translations)+len(m.CitedBy) > 0 {
+	if m := (pageMeta{p.PublishedSource, p.Headings, p.Translations, p.CitedBy, p.People}); m.Source != "" || len(m.Headings)+len(m.Translations)+len(m.CitedBy)+len(m.People) > 0 {
 		if b, err := json.Marshal(m); err == nil {
 			d[FieldMeta] = string(b)
 		}
@@ -284,6 +300,15 @@ func (c *TextCodec) Document(p *missionsearch.Page) map[string]any {
 	}
 	if len(p.Tags) > 0 {
 		d[FieldTags] = p.Tags
+	}
+	if len(p.Partners) > 0 {
+		d[FieldPartner] = p.Partners
+	}
+	if n := personNames(p.People); len(n) > 0 {
+		d[FieldPerson] = n
+	}
+	if len(p.Places) > 0 {
+		d[FieldPlace] = p.Places
 	}
 	if !p.Published.IsZero() {
 		d[FieldPublished] = formatTime(p.Published)
@@ -311,10 +336,13 @@ func bounded(p *missionsearch.Page) *missionsearch.Page {
 		tagsOK = tagsOK && len(t) <= MaxTagRunes // bytes ≥ runes
 	}
 	if len(title) == len(p.Title) && len(desc) == len(p.Description) && len(section) == len(p.Section) &&
-		len(body) == len(p.Body) && len(u) == len(p.URL) && tagsOK {
+		len(body) == len(p.Body) && len(u) == len(p.URL) && tagsOK &&
+		max(len(p.Partners), len(p.People), len(p.Places)) <= MaxEntities {
 		return p
 	}
 	q := *p
+	q.Partners, q.People, q.Places = p.Partners[:min(len(p.Partners), MaxEntities)],
+		p.People[:min(len(p.People), MaxEntities)], p.Places[:min(len(p.Places), MaxEntities)]
 	q.Title, q.Description, q.Section, q.Body, q.URL = title, desc, section, body, u
 	if !tagsOK {
 		q.Tags = make([]string, 0, min(len(p.Tags), MaxTags))
@@ -335,7 +363,8 @@ func bounded(p *missionsearch.Page) *missionsearch.Page {
 // StoredFields lists the fields to request (bleve SearchRequest.Fields) to
 // rebuild a page record with TextCodec.Page (Build.Page).
 func StoredFields() []string {
-	fs := []string{FieldURL, FieldText, FieldPublished, FieldUpdated, FieldFetchedAt, FieldSection, FieldSite, FieldLang, FieldTags, FieldType, FieldMeta}
+	fs := []string{FieldURL, FieldText, FieldPublished, FieldUpdated, FieldFetchedAt, FieldSection, FieldSite, FieldLang, FieldTags, FieldType, FieldMeta,
+		FieldPartner, FieldPlace}
 	for _, l := range missionsearch.Langs {
 		fs = append(fs, TitleField(l))
 	}
@@ -365,7 +394,7 @@ func (c *TextCodec) Page(id string, fields map[string]any) (*missionsearch.Page,
 		if err := json.Unmarshal([]byte(m), &pm); err != nil {
 			return nil, fmt.Errorf("page %s: meta: %w", id, err)
 		}
-		p.PublishedSource, p.Headings, p.Translations, p.CitedBy = pm.Source, pm.Headings, pm.Translations, pm.CitedBy
+		p.PublishedSource, p.Headings, p.Translations, p.CitedBy, p.People = pm.Source, pm.Headings, pm.Translations, pm.CitedBy, pm.People
 	}
 	p.Title = str(TitleField(p.Lang))
 	if t := str(FieldText); t != "" {
@@ -374,17 +403,37 @@ func (c *TextCodec) Page(id string, fields map[string]any) (*missionsearch.Page,
 			return nil, fmt.Errorf("page %s: %w", id, err)
 		}
 	}
-	switch v := fields[FieldTags].(type) {
+	p.Tags = append(p.Tags, storedStrings(fields[FieldTags])...)
+	p.Partners = storedStrings(fields[FieldPartner])
+	p.Places = storedStrings(fields[FieldPlace])
+	return p, nil
+}
+
+// storedStrings returns the values of a stored keyword field: one string
+// or a list of them.
+func storedStrings(v any) []string {
+	switch v := v.(type) {
 	case string:
-		p.Tags = []string{v}
+		return []string{v}
 	case []any:
+		var out []string
 		for _, t := range v {
 			if s, ok := t.(string); ok {
-				p.Tags = append(p.Tags, s)
+				out = append(out, s)
 			}
 		}
+		return out
 	}
-	return p, nil
+	return nil
+}
+
+// personNames returns the names of people, at most MaxEntities.
+func personNames(people []missionsearch.Person) []string {
+	var out []string
+	for _, pe := range people[:min(len(people), MaxEntities)] {
+		out = append(out, pe.Name)
+	}
+	return out
 }
 
 func formatTime(t time.Time) string {

@@ -42,7 +42,7 @@ func requestHash(r *Request, q Query) uint64 {
 	w := func(s string) { h.Write([]byte(s)); h.Write([]byte{0}) }
 	w(q.String())
 	w(r.Sort)
-	for _, vs := range [][]string{r.Sections, r.Years, r.Langs, r.Tags, r.Sites} {
+	for _, vs := range [][]string{r.Sections, r.Years, r.Langs, r.Tags, r.Sites, r.Partners, r.People, r.Places} {
 		w(strings.Join(vs, "\x01"))
 	}
 	for _, t := range []time.Time{r.From, r.To} {

@@ -41,6 +41,12 @@ const (
 	FacetTag     = "tag"
 	FacetType    = "type"
 	FacetSite    = "site"
+	// FacetPartner, FacetPerson and FacetPlace count the partners, people
+	// and places the pages name (missionsearch.Page.Partners, People,
+	// Places).
+	FacetPartner = "partner"
+	FacetPerson  = "person"
+	FacetPlace   = "place"
 )
 
 // Limits of a request.
@@ -73,6 +79,10 @@ type Request struct {
 	// Sites restricts the pages to those of the configured sites named
 	// (Page.Site): one mission's site among the network's.
 	Sites []string
+	// Partners, People and Places restrict the pages by the partners
+	// (canonical names), people (names) and places (canonical names) they
+	// name, compared exactly. At most MaxFilterValues values each.
+	Partners, People, Places []string
 	// Types restricts the pages by type (missionsearch.PageType). Empty
 	// means DefaultTypes: every type but listings, which are crawled for
 	// their links and are not results unless asked for.
@@ -177,11 +187,12 @@ type Result struct {
 	Took time.Duration `json:"-"`
 	// Hits are the pages of the requested page of results.
 	Hits []Hit `json:"hits"`
-	// Facets maps FacetSection, FacetYear, FacetLang, FacetTag, FacetType
-	// and FacetSite to their values: the most frequent first, except years
-	// (newest first). There are at most 20 sections, 30 years, 3
-	// languages, 30 tags, 4 types and MaxSites sites, plus the selected
-	// values; a store of one site has no site value.
+	// Facets maps FacetSection, FacetYear, FacetLang, FacetTag, FacetType,
+	// FacetSite, FacetPartner, FacetPerson and FacetPlace to their values:
+	// the most frequent first, except years (newest first). There are at
+	// most 20 sections, 30 years, 3 languages, 30 tags, 4 types, MaxSites
+	// sites and 30 partners, people and places, plus the selected values; a
+	// store of one site has no site value.
 	Facets map[string][]FacetValue `json:"facets"`
 	// TotalAll is the number of pages with every word of the query (Total
 	// when the search is not relaxed).
@@ -290,6 +301,9 @@ var facetSpecs = []facetSpec{
 	{FacetTag, index.FieldTags, 30, func(r *Request) []string { return r.Tags }},
 	{FacetType, index.FieldType, 4, func(r *Request) []string { return r.Types }},
 	{FacetSite, index.FieldSite, MaxSites, func(r *Request) []string { return r.Sites }},
+	{FacetPartner, index.FieldPartner, 30, func(r *Request) []string { return r.Partners }},
+	{FacetPerson, index.FieldPerson, 30, func(r *Request) []string { return r.People }},
+	{FacetPlace, index.FieldPlace, 30, func(r *Request) []string { return r.Places }},
 }
 
 // MaxSites is the most sites the site facet counts: a network's sites.
@@ -334,6 +348,15 @@ func (r Request) normalize() (Request, error) {
 		return r, err
 	}
 	if r.Sites, err = clean("site", r.Sites); err != nil {
+		return r, err
+	}
+	if r.Partners, err = clean("partner", r.Partners); err != nil {
+		return r, err
+	}
+	if r.People, err = clean("person", r.People); err != nil {
+		return r, err
+	}
+	if r.Places, err = clean("place", r.Places); err != nil {
 		return r, err
 	}
 	if r.Types, err = clean("type", r.Types); err != nil {

@@ -145,6 +145,9 @@ var facetOrder = []struct {
 	{search.FacetTag, "Thème", false},
 	{search.FacetYear, "Année", false},
 	{search.FacetLang, "Langue", false},
+	{search.FacetPartner, "Partenaires", false},
+	{search.FacetPerson, "Personnes", false},
+	{search.FacetPlace, "Lieux", false},
 	{search.FacetType, "Type de page", true},
 }
 
@@ -293,7 +296,7 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 			URL: s.link("/search", v, func(u url.Values) { u.Set("q", d.Without) })})
 	}
 	vw.ClearURL = s.link("/search", v, func(u url.Values) {
-		for _, k := range []string{"section", "year", "lang", "tag", "type", "from", "to"} {
+		for _, k := range []string{"section", "year", "lang", "tag", "type", "partner", "person", "place", "from", "to"} {
 			u.Del(k)
 		}
 	})
@@ -321,7 +324,8 @@ func (s *Server) fill(vw *view, v url.Values, req search.Request, res *search.Re
 // chips lists the active filters of v, each with the link that removes it.
 func (s *Server) chips(tr *ui.Tr, v url.Values) []chip {
 	var cs []chip
-	kinds := []struct{ param, kind string }{{"site", "Site"}, {"section", "Rubrique"}, {"tag", "Thème"}, {"year", "Année"}, {"lang", "Langue"}, {"type", "Type"}}
+	kinds := []struct{ param, kind string }{{"site", "Site"}, {"section", "Rubrique"}, {"tag", "Thème"}, {"year", "Année"}, {"lang", "Langue"}, {"type", "Type"},
+		{"partner", "Partenaire"}, {"person", "Personne"}, {"place", "Lieu"}}
 	for _, k := range kinds {
 		for _, val := range v[k.param] {
 			if val == "" {

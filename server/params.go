@@ -34,6 +34,7 @@ var (
 	// filterParams are the words, filters and order shared by the search
 	// API, the export and the page.
 	filterParams = params{"q": false, "section": true, "year": true, "lang": true, "tag": true, "type": true, "site": true,
+		"partner": true, "person": true, "place": true,
 		"from": false, "to": false, "sort": false, "hl": false}
 	searchParams  = filterParams.with("page", "size", "after")
 	exportParams  = filterParams.with("format", "excel", "headers")
@@ -106,6 +107,9 @@ func searchRequest(v url.Values) (search.Request, error) {
 		Langs:       v["lang"],
 		Tags:        v["tag"],
 		Sites:       v["site"],
+		Partners:    v["partner"],
+		People:      v["person"],
+		Places:      v["place"],
 		Types:       v["type"],
 		Sort:        v.Get("sort"),
 		SearchAfter: v.Get("after"),

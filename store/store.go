@@ -487,8 +487,8 @@ func pageWrite(p *missionsearch.Page, st missionsearch.CrawlState) (pageWriteArg
 	if err != nil {
 		return pageWriteArgs{}, err
 	}
-	lists := make([]string, 3)
-	for i, v := range []any{p.Headings, p.Translations, p.CitedBy} {
+	lists := make([]string, 6)
+	for i, v := range []any{p.Headings, p.Translations, p.CitedBy, p.Partners, p.People, p.Places} {
 		b, err := json.Marshal(v)
 		if err != nil {
 			return pageWriteArgs{}, err
@@ -510,7 +510,7 @@ func pageWrite(p *missionsearch.Page, st missionsearch.CrawlState) (pageWriteArg
 		p: p,
 		page: []any{id, p.URL, p.Title, string(p.Lang), published, updated, p.Section, string(tags),
 			p.Description, fetchedAt, st.ContentHash, p.Body, string(p.Type), p.PublishedSource,
-			lists[0], lists[1], lists[2], p.Site},
+			lists[0], lists[1], lists[2], p.Site, lists[3], lists[4], lists[5]},
 		state: sv,
 		refs:  refs,
 	}, nil
@@ -548,12 +548,13 @@ func writeRefs(ctx context.Context, tx *sql.Tx, w pageWriteArgs) error {
 const upsertPage = `
 	INSERT INTO pages (id, url, title, lang, published, updated, section, tags,
 		description, fetched_at, content_hash, body, type, published_source,
-		headings, translations, cited_by, site, changed_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		headings, translations, cited_by, site, partners, people, places, changed_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (id) DO UPDATE SET
 		type = excluded.type, published_source = excluded.published_source,
 		headings = excluded.headings, translations = excluded.translations,
-		cited_by = excluded.cited_by, site = excluded.site,
+		cited_by = excluded.cited_by, site = excluded.site, partners = excluded.partners,
+		people = excluded.people, places = excluded.places,
 		url = excluded.url, title = excluded.title, lang = excluded.lang,
 		published = excluded.published, updated = excluded.updated,
 		section = excluded.section, tags = excluded.tags,
@@ -641,7 +642,8 @@ func (s *Store) putState(ctx context.Context, sv []any) error {
 
 // pageColumns are the columns scanPage reads, in its order.
 const pageColumns = `p.id, p.url, p.site, p.title, p.lang, p.published, p.updated, p.section, p.tags,
-	p.description, p.fetched_at, p.type, p.published_source, p.headings, p.translations, p.cited_by, p.body`
+	p.description, p.fetched_at, p.type, p.published_source, p.headings, p.translations, p.cited_by, p.body,
+	p.partners, p.people, p.places`
 
 // liveSQL is the condition on pages p that its URL is not gone.
 const liveSQL = `NOT EXISTS (SELECT 1 FROM crawl_state s WHERE s.url = p.url AND s.gone = 1)`
@@ -653,9 +655,11 @@ func scanPage(row interface{ Scan(...any) error }) (*missionsearch.Page, error) 
 		lang, published, updated, fetchedAt string
 		typ                                 string
 		tags, headings, trans, cited        []byte
+		partners, people, places            []byte
 	)
 	if err := row.Scan(&p.ID, &p.URL, &p.Site, &p.Title, &lang, &published, &updated, &p.Section, &tags,
-		&p.Description, &fetchedAt, &typ, &p.PublishedSource, &headings, &trans, &cited, &p.Body); err != nil {
+		&p.Description, &fetchedAt, &typ, &p.PublishedSource, &headings, &trans, &cited, &p.Body,
+		&partners, &people, &places); err != nil {
 		return nil, err
 	}
 	p.Type = missionsearch.PageType(typ)
@@ -663,7 +667,8 @@ func scanPage(row interface{ Scan(...any) error }) (*missionsearch.Page, error) 
 		name string
 		b    []byte
 		dst  any
-	}{{"headings", headings, &p.Headings}, {"translations", trans, &p.Translations}, {"cited_by", cited, &p.CitedBy}} {
+	}{{"headings", headings, &p.Headings}, {"translations", trans, &p.Translations}, {"cited_by", cited, &p.CitedBy},
+		{"partners", partners, &p.Partners}, {"people", people, &p.People}, {"places", places, &p.Places}} {
 		if err := json.Unmarshal(f.b, f.dst); err != nil {
 			return nil, fmt.Errorf("page %s: %s: %w", p.ID, f.name, err)
 		}

@@ -172,6 +172,11 @@ func TestPutPageRoundTrip(t *testing.T) {
 			p.Body = "a\x00b\xffc"
 		}},
 		{"empty ID is derived", func(p *missionsearch.Page) { p.ID = "" }},
+		{"entities", func(p *missionsearch.Page) {
+			p.Partners = []string{"OIM", "Union européenne", "Ministère de l'Intérieur"}
+			p.People = []missionsearch.Person{{Name: "Leïla Benkirane", Role: "cheffe de mission"}, {Name: "Paolo Ferri"}}
+			p.Places = []string{"Rabat", "Côte d'Ivoire", "المغرب"}
+		}},
 	}
 	s := mustOpenStore(t)
 	ctx := t.Context()
@@ -204,6 +209,45 @@ func TestPutPageRoundTrip(t *testing.T) {
 				t.Errorf("State(%q) mismatch (-want +got):\n%s", p.URL, diff)
 			}
 		})
+	}
+}
+
+// TestMigrateFrom004 opens a database of the 004 schema, whose pages have
+// no entities: they read as none, and a page put after the migration
+// keeps its own.
+func TestMigrateFrom004(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "store.db")
+	ctx := t.Context()
+	old := mustOpenAt(t, path, options{lastMigration: "migrations/004_schedule.sql"})
+	p := testPage(1)
+	if _, err := old.w.ExecContext(ctx, `INSERT INTO pages (id, url, title, lang, published, updated, section, tags,
+		description, fetched_at, content_hash, body, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.URL, p.Title, string(p.Lang), "", "", p.Section, `["a"]`,
+		p.Description, formatTime(p.FetchedAt), "h", p.Body, formatTime(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s := mustOpenAt(t, path, options{})
+	got, err := s.Page(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Partners != nil || got.People != nil || got.Places != nil {
+		t.Errorf("a page stored before 007 has entities %v %v %v, want none", got.Partners, got.People, got.Places)
+	}
+	q := testPage(2)
+	q.Partners, q.People, q.Places = []string{"OIM"}, []missionsearch.Person{{Name: "Nadia Ferchichi"}}, []string{"Tunis"}
+	if err := s.PutPage(ctx, q, testState(2)); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.Page(ctx, q.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]any{q.Partners, q.People, q.Places}, []any{got.Partners, got.People, got.Places}); diff != "" {
+		t.Errorf("entities after migration (-want +got):\n%s", diff)
 	}
 }
 

@@ -58,6 +58,7 @@ type crawlConfig struct {
 	MaxDepth    *int     `toml:"max_depth"`
 	MaxPDFMB    *int     `toml:"max_pdf_mb"`
 	MaxAge      string   `toml:"max_age"`
+	Gazetteer   string   `toml:"gazetteer"`
 	NoIndex     []string `toml:"no_index"`
 	IndexOnly   []string `toml:"index_only"`
 	Include     []string `toml:"include"`
@@ -375,6 +376,7 @@ var settings = []setting{
 	{"max-depth", "MISSIONSEARCH_MAX_DEPTH", "crawl.max_depth"},
 	{"max-pdf-mb", "MISSIONSEARCH_MAX_PDF_MB", "crawl.max_pdf_mb"},
 	{"max-age", "MISSIONSEARCH_MAX_AGE", "crawl.max_age"},
+	{"gazetteer", "MISSIONSEARCH_GAZETTEER", "crawl.gazetteer"},
 	{"site-name", "MISSIONSEARCH_SITE_NAME", "branding.site_name"},
 	{"site-url", "MISSIONSEARCH_SITE_URL", "branding.site_url"},
 	{"logo-url", "MISSIONSEARCH_LOGO_URL", "branding.logo_url"},

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"github.com/missionsearch/missionsearch/crawler"
 	"github.com/missionsearch/missionsearch/crawler/extract"
 	"github.com/missionsearch/missionsearch/crawler/pdftext"
+	"github.com/missionsearch/missionsearch/entity"
 	"github.com/missionsearch/missionsearch/indexer"
 	"github.com/missionsearch/missionsearch/store"
 )
@@ -57,8 +59,13 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 		"User-Agent sent to the site, with the operator's contact, e.g. \"missionsearch/0.1 (+https://www.example.org/contact)\"; robots.txt groups are matched against it (env MISSIONSEARCH_USER_AGENT)")
 	var only stringList
 	fs.Var(&only, "site", "crawl only this site of the configuration file's [[sites]] (repeatable; default: every site, one after the other)")
+	gazetteer := fs.String("gazetteer", "", "file of the site's organisations and places, one per line: \"kind | canonical name | other form …\" (added to the shipped gazetteer, its forms first; env MISSIONSEARCH_GAZETTEER)")
 	outcome := outcomeFlag(env, fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	gaz, err := loadGazetteer(*gazetteer)
+	if err != nil {
 		return err
 	}
 	seeds := fs.Args()
@@ -109,7 +116,7 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 		MaxBodyBytes:     int64(*maxPageMB) << 20,
 		MaxDocumentBytes: int64(*maxPDFMB) << 20,
 		UserAgent:        *userAgent,
-		Extract:          extract.Options{Limits: extract.Limits{Title: *maxTitle, Body: *maxBodyKB << 10}},
+		Extract:          extract.Options{Limits: extract.Limits{Title: *maxTitle, Body: *maxBodyKB << 10}, Entities: gaz},
 		Seeds:            seeds,
 		AllowedHosts:     hosts,
 		MaxPages:         *maxPages,
@@ -176,7 +183,7 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 			}
 		}
 	}
-	var err error
+	err = nil
 	if len(failed) > 0 {
 		err = fmt.Errorf("the crawl of %d of the %d sites failed (%s); the others are up to date: %w",
 			len(failed), len(sites), strings.Join(failed, ", "), firstErr)
@@ -311,4 +318,22 @@ func printCuts(env *Env, s crawler.Stats) {
 		}
 		fmt.Fprintf(env.Stdout, "  %s %s: %d left out\n", ct.Rule, ct.Key, ct.Dropped)
 	}
+}
+
+// loadGazetteer reads the site's gazetteer file at path and returns the
+// shipped gazetteer with its entries; the shipped one alone for "".
+func loadGazetteer(path string) (*entity.Gazetteer, error) {
+	if path == "" {
+		return entity.Default(), nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("gazetteer: %w", err)
+	}
+	defer f.Close()
+	entries, err := entity.Parse(path, f)
+	if err != nil {
+		return nil, fmt.Errorf("gazetteer: %w", err)
+	}
+	return entity.New(entries), nil
 }

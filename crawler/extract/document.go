@@ -72,6 +72,7 @@ func ExtractDocument(docURL *url.URL, d Document, opts Options) (*Result, error)
 	p.Tags = capTags(tags, lim.Tags, lim.Tag)
 	u, _ := url.Parse(norm)
 	p.Section = strings.TrimRight(missionsearch.TruncateRunes(chooseSection(u, nil), lim.Section), "-")
+	setEntities(p, opts)
 	return res, nil
 }
 

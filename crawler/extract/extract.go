@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/html/charset"
 
 	"github.com/missionsearch/missionsearch"
+	"github.com/missionsearch/missionsearch/entity"
 )
 
 // MaxInputBytes is the most Extract reads from its reader; the rest of a
@@ -37,6 +38,10 @@ type Options struct {
 	// Limits bound the title, description, section, tags and body of the
 	// page; zero fields take DefaultLimits.
 	Limits Limits
+	// Entities is the gazetteer that finds the partners, people and places
+	// of a page's title and body (listings have none); nil means the
+	// shipped one, entity.Default().
+	Entities *entity.Gazetteer
 }
 
 // Result is what Extract finds in one page.
@@ -281,10 +286,24 @@ func extractDoc(doc *html.Node, base *url.URL, opts Options) *Result {
 	p.Section = strings.TrimRight(missionsearch.TruncateRunes(chooseSection(canon, m.crumbs), lim.Section), "-")
 	p.URL = res.Canonical
 	p.ID = missionsearch.PageID(res.Canonical)
+	if typ != missionsearch.TypeListing {
+		setEntities(p, opts)
+	}
 	if res.Links == nil {
 		res.Links = []string{}
 	}
 	return res
+}
+
+// setEntities fills the partners, people and places of p from its title
+// and body.
+func setEntities(p *missionsearch.Page, opts Options) {
+	g := opts.Entities
+	if g == nil {
+		g = entity.Default()
+	}
+	e := g.Extract(p.Title + "\n\n" + p.Body)
+	p.Partners, p.People, p.Places = e.Partners, e.People, e.Places
 }
 
 func textLen(blocks []string) int {
