@@ -224,7 +224,7 @@ type CrawlState struct {
 	// NextCheck is when the URL is due for its next check; a crawl before
 	// then neither fetches it nor asks whether it changed (it follows its
 	// stored Links) unless the site's sitemap says it changed. The zero
-	// time means unknown: due once LastSeen is max_age old.
+	// time means unknown (a state stored before schedules): due now.
 	NextCheck time.Time
 	// Listed is true when the site's sitemap listed the URL at its last
 	// check: a page that leaves the sitemap is checked on the next crawl.

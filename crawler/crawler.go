@@ -327,6 +327,8 @@ type Crawler struct {
 	listedOrder  []string             // the keys of listed, in sitemap order
 	sitemapHosts map[string]bool      // hosts with a sitemap that listed pages
 	unlisted     map[string]bool      // URLs whose state was written with Listed false in this run
+	sitemapBad   map[string]bool      // hosts with a sitemap that could not be read whole
+	fetched      map[string]bool      // URLs fetched (or tried) in this run
 	pdfJobs      chan struct{}        // one token per PDF being extracted
 	// dupBest is, per content hash found under several URLs in this run,
 	// the preferred URL among those skipped as duplicates, with its page
@@ -360,6 +362,8 @@ func New(cfg Config, st Store) (*Crawler, error) {
 		listed:       map[string]time.Time{},
 		sitemapHosts: map[string]bool{},
 		unlisted:     map[string]bool{},
+		sitemapBad:   map[string]bool{},
+		fetched:      map[string]bool{},
 		pdfJobs:      make(chan struct{}, maxPDFJobs),
 		dupBest:      map[string]duplicate{},
 
@@ -519,8 +523,15 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	// Pages still kept for boilerplate learning are stored now, even
 	// after a cancel: they were fetched and must not be lost.
 	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), flushTimeout)
-	c.flushLearning(fctx)
+	if c.flushLearning(fctx) && parent.Err() == nil && context.Cause(ctx) == nil && !c.front.exhausted() {
+		// A site of fewer pages than the sample, crawled to its end: what
+		// was learned from all of them is its boilerplate.
+		c.keepTemplate(fctx)
+	}
 	c.settleDuplicates(fctx)
+	if parent.Err() == nil && context.Cause(ctx) == nil {
+		c.relabel(fctx)
+	}
 	c.resolveSite(fctx)
 	fcancel()
 

@@ -35,6 +35,12 @@ type host struct {
 	deny     bool             // robots.txt unreachable or 5xx: nothing allowed
 	sitemaps []string
 
+	// cond lets one conditional request at a time to the host: it does
+	// not wait the delay (a 304 costs the site next to nothing), and one
+	// answered in full makes the next request wait it (paid), so that
+	// conditional requests answered 200 never come faster than the delay.
+	cond sync.Mutex
+
 	mu    sync.Mutex
 	delay time.Duration // between two requests: Config.Delay raised by Crawl-delay
 	asked time.Duration // the robots.txt Crawl-delay alone
@@ -54,9 +60,10 @@ func (c *Crawler) host(u *url.URL) *host {
 }
 
 // wait blocks until a request to h may start, and reserves that slot. A
-// conditional request (cond) reserves only the host's own Crawl-delay: a
-// 304 costs the site next to nothing, and a conditional request answered
-// in full pays the whole delay afterwards (see paid).
+// conditional request (cond, one at a time: h.cond) reserves only the
+// host's own Crawl-delay: a 304 costs the site next to nothing, and a
+// conditional request answered in full makes the next request wait the
+// whole delay (see paid).
 func (h *host) wait(ctx context.Context, cond bool) error {
 	h.mu.Lock()
 	now := time.Now()
@@ -328,12 +335,21 @@ func (c *Crawler) fetch(ctx context.Context, h *host, rawURL string, hdr http.He
 	var lastErr error
 	for attempt := 0; ; attempt++ {
 		cond := hdr.Get("If-None-Match") != "" || hdr.Get("If-Modified-Since") != ""
+		if cond {
+			h.cond.Lock()
+		}
 		if err := h.wait(ctx, cond); err != nil {
+			if cond {
+				h.cond.Unlock()
+			}
 			return nil, err
 		}
 		resp, retryAfter, err := c.attempt(ctx, rawURL, hdr, rs)
-		if cond && (err != nil || resp.status != http.StatusNotModified) {
-			h.paid()
+		if cond {
+			if err != nil || resp.status != http.StatusNotModified {
+				h.paid()
+			}
+			h.cond.Unlock()
 		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

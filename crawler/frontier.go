@@ -168,6 +168,19 @@ func (f *frontier) close() {
 	f.cond.Broadcast()
 }
 
+// keys returns the claimed keys for which keep is true.
+func (f *frontier) keys(keep func(string) bool) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for k := range f.seen {
+		if keep(k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // seenKey reports whether key was claimed.
 func (f *frontier) seenKey(key string) bool {
 	f.mu.Lock()

@@ -103,6 +103,9 @@ func (c *Crawler) crawlPage(ctx context.Context, t task) {
 			hdr.Set("If-Modified-Since", prev.LastModified)
 		}
 	}
+	c.mu.Lock()
+	c.fetched[t.url] = true
+	c.mu.Unlock()
 	resp, err := c.fetch(ctx, h, t.url, hdr, c.pageSpec())
 	if err != nil {
 		if ctx.Err() == nil {
@@ -332,8 +335,10 @@ func (c *Crawler) judgeTrap(p *pageFetch, body string) {
 	}
 }
 
-// flushLearning ends learning and stores the pages it still kept.
-func (c *Crawler) flushLearning(ctx context.Context) {
+// flushLearning ends learning and stores the pages it still kept. It
+// reports whether it learned (from fewer pages than the sample: the site
+// has no more, or the crawl was cut short).
+func (c *Crawler) flushLearning(ctx context.Context) bool {
 	flush, bp := c.learn.finish()
 	if len(flush) > 0 {
 		c.log.Info("boilerplate learned", "pages", len(flush), "blocks", c.learn.size())
@@ -341,6 +346,7 @@ func (c *Crawler) flushLearning(ctx context.Context) {
 	for _, p := range flush {
 		c.process(ctx, p, bp)
 	}
+	return len(flush) > 0
 }
 
 // extract runs extract.Extract on p's body with the learned boilerplate
@@ -812,7 +818,7 @@ func (c *Crawler) settleDuplicates(ctx context.Context) {
 		if !c.putState(ctx, goneState(prev)) {
 			return
 		}
-		if id := missionsearch.PageID(holder); !prev.FirstSeen.Before(c.begin) {
+		if id := missionsearch.PageID(holder); !prev.FirstSeen.Before(c.ranAt) {
 			// First stored in this run: never indexed, nothing to remove.
 			c.mu.Lock()
 			delete(c.updated, id)

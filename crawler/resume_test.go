@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // etagPage registers at path an HTML page with a strong ETag that answers
@@ -128,22 +129,31 @@ func TestStateWithoutLinks(t *testing.T) {
 	}
 }
 
-// TestLearningFetchesInFull: while the boilerplate is learned, pages are
-// asked for without validators, so that a recrawl learns from HTML as the
-// first crawl did.
+// TestLearningFetchesInFull: a site of fewer pages than the sample keeps
+// what its crawl learned from all of them, so the next day's crawl asks
+// conditionally; once the template is MaxAge old it is learned again, and
+// while it is, pages are asked for without validators, so that the crawl
+// learns from HTML as the first one did.
 func TestLearningFetchesInFull(t *testing.T) {
 	s := chainSite(t)
 	st := openStore(t)
-	cfg := s.config() // BoilerplatePages 30: the four pages never end learning
-	crawl(t, cfg, st)
-	stats, _ := crawl(t, cfg, st)
+	cfg := s.config() // BoilerplatePages 30: the four pages never complete the sample
+	t0 := time.Now()
+	crawlAt(t, cfg, st, t0)
+	crawlAt(t, cfg, st, t0.Add(22*time.Hour))
+	for _, p := range []string{"/a", "/b", "/c"} {
+		if r := s.lastRequest(t, p); r.Header.Get("If-None-Match") == "" {
+			t.Errorf("%s asked for without If-None-Match the next day: the small site's template was not kept", p)
+		}
+	}
+	stats, _ := crawlAt(t, cfg, st, t0.Add(8*24*time.Hour))
 	for _, p := range []string{"/a", "/b", "/c"} {
 		if r := s.lastRequest(t, p); r.Header.Get("If-None-Match") != "" {
-			t.Errorf("%s asked for with If-None-Match while learning", p)
+			t.Errorf("%s asked for with If-None-Match while learning again", p)
 		}
 	}
 	if stats.Unchanged != 4 || stats.Stored != 0 {
-		t.Errorf("recrawl: %+v, want 4 unchanged", stats)
+		t.Errorf("crawl after max_age: %+v, want 4 unchanged", stats)
 	}
 }
 
@@ -217,8 +227,9 @@ func TestStatesRecordLinks(t *testing.T) {
 	}
 }
 
-// TestRedirectOfStoredPage: a stored page that starts to redirect is gone,
-// and its state records the target and no links.
+// TestRedirectOfStoredPage: a stored page that starts to redirect is gone
+// once checked (a day later), and its state records the target and no
+// links.
 func TestRedirectOfStoredPage(t *testing.T) {
 	s := newSite(t)
 	var moved atomic.Bool
@@ -239,7 +250,7 @@ func TestRedirectOfStoredPage(t *testing.T) {
 		t.Fatalf("state before the move: %+v", sta)
 	}
 	moved.Store(true)
-	stats, _ := crawl(t, cfg, st)
+	stats, _ := crawlAt(t, cfg, st, nextDay())
 	sta, _ := state(t, st, s.URL("/page"))
 	if !sta.Gone || sta.Status != http.StatusPermanentRedirect || sta.Location != s.URL("/nouvelle") || sta.Links != nil {
 		t.Errorf("state after the move: %+v, want gone, 308, Location /nouvelle, nil Links", sta)

@@ -20,8 +20,8 @@ import (
 //
 // A crawl fetches a known URL only when it is due, when it is a seed, when
 // a sitemap gives it a lastmod after its last check, or when the sweep at
-// the end of the crawl finds that neither a link nor the sitemap leads to
-// it any more. Otherwise the URL is fresh: it is not fetched and its
+// the end of the crawl finds that it has left the sitemap that listed it
+// (a host's sitemaps read whole only). Otherwise the URL is fresh: it is not fetched and its
 // stored links are followed as if it had answered 304, which costs no
 // request at all.
 const (
@@ -53,9 +53,22 @@ func (c *Crawler) plan(st *missionsearch.CrawlState, prev missionsearch.CrawlSta
 	st.NextCheck = st.LastSeen.Add(iv - iv/8)
 	c.mu.Lock()
 	_, st.Listed = c.listed[st.URL]
+	if u, err := url.Parse(st.URL); err == nil && (c.sitemapBad[u.Host] || !c.sitemapHosts[u.Host]) {
+		// The host's sitemap was not read whole: what it lists is not
+		// known, so the URL keeps what the last good read said.
+		st.Listed = prev.Listed && hasPrev
+	}
 	if !st.Listed {
 		c.unlisted[st.URL] = true
 	}
+	c.mu.Unlock()
+}
+
+// sitemapFailed records that a sitemap of host could not be read whole:
+// the host's sitemaps say nothing about the pages they do not list.
+func (c *Crawler) sitemapFailed(host string) {
+	c.mu.Lock()
+	c.sitemapBad[host] = true
 	c.mu.Unlock()
 }
 
@@ -158,9 +171,10 @@ func (c *Crawler) sweep(ctx context.Context) {
 		}
 		c.mu.Lock()
 		_, listed := c.listed[raw]
-		read := c.sitemapHosts[u.Host]
+		read := c.sitemapHosts[u.Host] && !c.sitemapBad[u.Host]
+		fetched := c.fetched[raw]
 		c.mu.Unlock()
-		if read && !listed {
+		if read && !listed && !fetched && c.inScope(u) {
 			left = append(left, raw)
 		}
 		return nil
@@ -220,6 +234,44 @@ func (c *Crawler) relist(ctx context.Context) bool {
 		}
 	}
 	return true
+}
+
+// SiteLabeler is an optional ability of a Store: naming the site of stored
+// pages (Page.Site) without rewriting them. It returns the IDs of the pages
+// of urls whose site it changed.
+type SiteLabeler interface {
+	LabelSite(ctx context.Context, site string, urls []string) (ids []string, err error)
+}
+
+// relabel names Config.Site the stored pages this crawl reached whose
+// site is another (a store of one site now declared as a site of the
+// network, a renamed site): pages not due, or answering 304, are not
+// stored again, so their records would keep the old name. The pages it
+// changes are updated in the index.
+func (c *Crawler) relabel(ctx context.Context) {
+	sl, ok := c.store.(SiteLabeler)
+	if !ok || c.cfg.Site == "" {
+		return
+	}
+	urls := c.front.keys(func(k string) bool { return strings.HasPrefix(k, "http://") || strings.HasPrefix(k, "https://") })
+	ids, err := sl.LabelSite(ctx, c.cfg.Site, urls)
+	if err != nil {
+		if ctx.Err() == nil {
+			c.fatal(fmt.Errorf("crawler: name the site of the pages: %w", err))
+		}
+		return
+	}
+	if len(ids) == 0 {
+		return
+	}
+	c.mu.Lock()
+	for _, id := range ids {
+		if !c.gone[id] {
+			c.updated[id] = true
+		}
+	}
+	c.mu.Unlock()
+	c.log.Info("stored pages named after their site", "site", c.cfg.Site, "pages", len(ids))
 }
 
 // TemplateKeeper is an optional ability of a Store: keeping the

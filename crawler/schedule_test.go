@@ -3,6 +3,7 @@ package crawler_test
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/missionsearch/missionsearch"
 	"github.com/missionsearch/missionsearch/crawler"
 )
 
@@ -320,5 +322,100 @@ func TestEmptyPagesNotIndexed(t *testing.T) {
 	stats, _ = crawlAt(t, cfg, st, nextDay())
 	if !goneState(t, st, s.URL("/actualites/eau")) || stats.Gone != 1 {
 		t.Errorf("the article whose text was removed is still live: %+v", stats)
+	}
+}
+
+// TestSiteRelabel: a store crawled as one site, then as the site "maroc"
+// of a network an hour later, names every page it reaches "maroc", those
+// not fetched again included, and lists them as updated for the index.
+func TestSiteRelabel(t *testing.T) {
+	t0 := time.Now()
+	ns := newNewsSite(t, t0)
+	st := openStore(t)
+	cfg := ns.config()
+	crawlAt(t, cfg, st, t0)
+	cfg.Site = "maroc"
+	stats, c := crawlAt(t, cfg, st, t0.Add(time.Hour))
+	if stats.Fresh < 150 { // the site's template is learned anew: 30 pages or so fetched
+		t.Fatalf("an hour later %d pages were not due, want most: %+v", stats.Fresh, stats)
+	}
+	n, other := 0, 0
+	if err := st.Pages(t.Context(), func(p *missionsearch.Page) error {
+		n++
+		if p.Site != "maroc" {
+			other++
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if other != 0 {
+		t.Errorf("%d of the %d pages are not named after the site", other, n)
+	}
+	if updated, _ := c.Changed(); len(updated) != n {
+		t.Errorf("%d pages listed as updated, want the %d renamed", len(updated), n)
+	}
+}
+
+// TestSweepInScope: pages that left the sitemap but are now out of the
+// crawl's scope (--exclude) are not checked by the sweep.
+func TestSweepInScope(t *testing.T) {
+	t0 := time.Now()
+	ns := newNewsSite(t, t0)
+	st := openStore(t)
+	cfg := ns.config()
+	crawlAt(t, cfg, st, t0)
+	ns.mu.Lock()
+	for i := 10; i < 20; i++ {
+		ns.articles[i] = "" // gone from the site and its sitemap
+	}
+	ns.mu.Unlock()
+	cfg.Exclude = []*regexp.Regexp{regexp.MustCompile(`/article/1\d$`)}
+	n := ns.requestCount()
+	crawlAt(t, cfg, st, t0.Add(time.Hour))
+	for _, h := range ns.since(n) {
+		if strings.HasPrefix(h.path, "/article/1") && len(h.path) == len("/article/10") {
+			t.Errorf("the sweep fetched %s, out of the crawl's scope", h.path)
+		}
+	}
+}
+
+// TestConditionalRequestsPolite: conditional requests that the server
+// answers in full (its ETags change every time) come no faster than the
+// delay, whatever the crawl's concurrency.
+func TestConditionalRequestsPolite(t *testing.T) {
+	s := newSite(t)
+	var mu sync.Mutex
+	version := 0
+	var links []string
+	for i := range 12 {
+		p := fmt.Sprintf("/p%d", i)
+		links = append(links, p)
+		s.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			v := version
+			mu.Unlock()
+			w.Header().Set("ETag", fmt.Sprintf(`"v%d"`, v))
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, page("Page "+p, fmt.Sprintf("La page %s de la mission, version %d de son texte.", p, v)))
+		})
+	}
+	s.html("/", "Accueil", "Bienvenue sur le site de la mission.", links...)
+	st := openStore(t)
+	cfg := s.config()
+	cfg.BoilerplatePages = -1
+	t0 := time.Now()
+	crawlAt(t, cfg, st, t0)
+	mu.Lock()
+	version = 1
+	mu.Unlock()
+	cfg.Delay = 100 * time.Millisecond
+	n := len(s.since(0))
+	crawlAt(t, cfg, st, t0.Add(22*time.Hour))
+	night := s.since(n)
+	for i := 1; i < len(night); i++ {
+		if d := night[i].at.Sub(night[i-1].at); d < 80*time.Millisecond {
+			t.Errorf("requests %s and %s %v apart, want the 100ms delay", night[i-1].path, night[i].path, d)
+		}
 	}
 }

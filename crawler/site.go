@@ -127,9 +127,10 @@ func documentTitle(linkText, u string) string {
 	return strings.NewReplacer("-", " ", "_", " ").Replace(name)
 }
 
-// queueStale queues the stored pages of the crawl's hosts last seen more
-// than MaxAge ago, so that a page no link leads to any more is still
-// checked: when the site deleted it, it leaves the index. They are queued
+// queueStale queues the stored pages of the crawl's scope that are due
+// (their NextCheck has come, or they were last seen more than MaxAge ago),
+// so that a page no link leads to any more is still checked: when the
+// site deleted it, it leaves the index. They are queued
 // like sitemap URLs (no pattern budget), after the seeds.
 func (c *Crawler) queueStale(ctx context.Context) {
 	sl, ok := c.store.(DueLister)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -28,12 +29,20 @@ func (c *Crawler) initHost(ctx context.Context, t task) {
 // out of host scope, already queued, too deeply nested or over budget.
 func (c *Crawler) queueSitemap(raw string, base *url.URL, nest int) {
 	u, err := base.Parse(strings.TrimSpace(raw))
-	if err != nil || !c.inHostScope(u) || nest > maxSitemapNest {
+	if err != nil || !c.inHostScope(u) {
+		return
+	}
+	if nest > maxSitemapNest {
+		c.sitemapFailed(u.Host) // a sitemap left unread: the host's list is partial
 		return
 	}
 	u.Fragment = ""
 	key := "sitemap " + u.String()
-	if c.sitemaps.Load() >= maxSitemaps || !c.front.claim(key) {
+	if c.sitemaps.Load() >= maxSitemaps {
+		c.sitemapFailed(u.Host) // a sitemap left unread: the host's list is partial
+		return
+	}
+	if !c.front.claim(key) {
 		return
 	}
 	c.sitemaps.Add(1)
@@ -68,27 +77,34 @@ func (c *Crawler) crawlSitemap(ctx context.Context, t task) {
 	if err != nil {
 		if ctx.Err() == nil {
 			c.log.Warn("sitemap fetch failed", "url", t.url, "err", err)
+			c.sitemapFailed(u.Host)
 		}
 		return
 	}
 	if resp.bodyErr != nil {
 		c.log.Warn("sitemap: body not decodable", "url", t.url, "err", resp.bodyErr)
+		c.sitemapFailed(u.Host)
 		return
 	}
 	if resp.status != 200 || resp.body == nil {
 		c.log.Debug("no sitemap", "url", t.url, "status", resp.status, "too_big", resp.tooBig)
+		if resp.tooBig || resp.status >= 500 || resp.status == http.StatusTooManyRequests {
+			c.sitemapFailed(u.Host) // there is one, unread; a 404 is no sitemap
+		}
 		return
 	}
 	body := resp.body
 	if bytes.HasPrefix(body, []byte{0x1f, 0x8b}) {
 		if body, err = gunzipBounded(body, maxSitemapBytes); err != nil {
 			c.log.Warn("sitemap: bad gzip", "url", t.url, "err", err)
+			c.sitemapFailed(u.Host)
 			return
 		}
 	}
 	var doc sitemapDoc
 	if err := xml.Unmarshal(body, &doc); err != nil {
 		c.log.Warn("sitemap: bad XML", "url", t.url, "err", err)
+		c.sitemapFailed(u.Host)
 		return
 	}
 	for _, s := range doc.Sitemaps {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/missionsearch/missionsearch"
 )
@@ -40,6 +41,9 @@ func recordChange(ctx context.Context, tx *sql.Tx, w pageWriteArgs, now string) 
 	p := *w.p
 	p.Published, p.Updated = p.Published.UTC(), p.Updated.UTC()
 	c := missionsearch.Diff(&old, &p)
+	if len(c.Fields) == 0 {
+		return nil // a new extraction, links or headings: nothing a reader sees
+	}
 	fields, err := json.Marshal(c.Fields)
 	if err != nil {
 		return err
@@ -127,4 +131,40 @@ func (s *Store) RecentChanges(ctx context.Context, limit int) ([]PageChange, err
 		return nil, fmt.Errorf("store: recent changes: %w", err)
 	}
 	return out, nil
+}
+
+// LabelSite sets the site of the stored pages of urls to site, and returns
+// the IDs of those whose site it changed (their index documents are then
+// stale, and ChangedSince lists them). It does not touch their content
+// hash or history.
+func (s *Store) LabelSite(ctx context.Context, site string, urls []string) ([]string, error) {
+	var ids []string
+	for lo := 0; lo < len(urls); lo += 500 {
+		part := urls[lo:min(lo+500, len(urls))]
+		args := make([]any, 0, len(part)+2)
+		args = append(args, site, formatTime(s.now()))
+		marks := make([]string, len(part))
+		for i, u := range part {
+			marks[i] = "?"
+			args = append(args, u)
+		}
+		rows, err := s.w.QueryContext(ctx, `UPDATE pages SET site = ?1, changed_at = ?2 WHERE site <> ?1 AND url IN (`+strings.Join(marks, ",")+`) RETURNING id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: label site %s: %w", site, err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: label site %s: %w", site, err)
+			}
+			ids = append(ids, id)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store: label site %s: %w", site, err)
+		}
+	}
+	return ids, nil
 }

@@ -317,8 +317,8 @@ func (c *loadedConfig) check(data []byte) configErrors {
 			}
 		}
 		if s.Delay != "" {
-			if _, err := time.ParseDuration(s.Delay); err != nil {
-				bad("delay", "%s: %q is not a duration", where, s.Delay)
+			if d, err := time.ParseDuration(s.Delay); err != nil || d < 0 {
+				bad("delay", "%s: %q is not a duration of 0 or more", where, s.Delay)
 			}
 		}
 		for _, re := range append(append([]string{}, s.Include...), s.Exclude...) {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"maps"
 	"os"
@@ -94,8 +93,12 @@ func runCrawl(ctx context.Context, env *Env, args []string) error {
 	if len(seeds) == 0 && len(sites) == 0 {
 		return usageError{"at least one start URL is required (or sites in the configuration file)"}
 	}
-	delaySet := false
-	fs.Visit(func(f *flag.Flag) { delaySet = delaySet || f.Name == "delay" })
+	// A site's own delay yields only to --delay on the command line, not
+	// to [crawl] delay or MISSIONSEARCH_DELAY (which parseFlags applies).
+	delaySet := slices.ContainsFunc(args, func(a string) bool {
+		a = strings.TrimLeft(a, "-")
+		return a == "delay" || strings.HasPrefix(a, "delay=")
+	})
 	if *maxLoss < 0 || *maxLoss > 1 {
 		return usageError{"--max-loss must be between 0 and 1"}
 	}

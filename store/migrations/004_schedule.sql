@@ -3,9 +3,10 @@
 --
 -- check_every is the adaptive interval of missionsearch.CrawlState.Interval
 -- (nanoseconds; 0 for every state stored before: unknown), next_check when
--- the URL is due again (CrawlState.NextCheck; '' for unknown, which a crawl
--- treats as due once the page is max_age old, as before). A page last seen
--- max_age ago is due whatever its next_check.
+-- the URL is due again (CrawlState.NextCheck; '' for unknown: a crawl that
+-- reaches the URL fetches it, and the list of due pages has it once it is
+-- max_age old, as before). A page last seen max_age ago is due whatever its
+-- next_check.
 
 ALTER TABLE crawl_state ADD COLUMN check_every INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE crawl_state ADD COLUMN next_check TEXT NOT NULL DEFAULT '';
