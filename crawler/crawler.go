@@ -208,9 +208,8 @@ type Stats struct {
 	Stored int
 	// Unchanged counts 304 answers and pages whose content did not change.
 	Unchanged int
-	// Empty counts HTML pages not indexed because their main content has
-	// fewer than 4 words (also counted in Skipped, or in Gone for a page
-	// stored before).
+	// Empty counts HTML pages stored as listings (never results) because
+	// their main content has fewer than 4 words.
 	Empty int
 	// Fresh counts known URLs not fetched because they were not due (see
 	// the schedule in the package documentation); their stored links were

@@ -485,21 +485,20 @@ func (c *Crawler) process(ctx context.Context, p *pageFetch, bp func(string) boo
 		return
 	}
 	if nearlyEmpty(&res.Page) {
-		// An empty calendar day, a tag without items: nothing to find.
+		// An empty calendar day, a table of contents, an article whose
+		// text was removed: nothing to find in it. It is kept as a
+		// listing (its links still count: the pages citing a document),
+		// which is never a result.
 		c.count(func(s *Stats) { s.Empty++ })
-		if p.hasPrev && !p.prev.Gone && p.prev.ContentHash != "" {
-			c.markStateGone(ctx, p)
-			return
-		}
-		c.skip(ctx, p, "empty page", "words", len(strings.Fields(res.Page.Body)))
-		return
+		c.log.Debug("page with almost no text: stored as a listing", "url", p.t.url, "words", len(strings.Fields(res.Page.Body)))
+		res.Page.Type = missionsearch.TypeListing
 	}
 	c.storePage(ctx, p, res)
 }
 
 // minPageWords is the number of words of main content below which an HTML
-// page is not indexed; maxTitleWords the words from which a title holds the
-// page's text (an unclosed <title>).
+// page is a listing, never a result; maxTitleWords the words from which a
+// title holds the page's text (an unclosed <title>).
 const (
 	minPageWords  = 4
 	maxTitleWords = 20
@@ -507,9 +506,7 @@ const (
 
 // nearlyEmpty reports whether an extracted HTML page that is not a listing
 // has fewer than minPageWords words of main content (its title aside,
-// unless the title swallowed the text). A listing is kept whatever its
-// text: its links say which pages cite the documents it lists, and
-// listings are not results anyway.
+// unless the title swallowed the text).
 func nearlyEmpty(p *missionsearch.Page) bool {
 	if p.Type == missionsearch.TypeDocument || p.Type == missionsearch.TypeListing {
 		return false

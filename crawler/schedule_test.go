@@ -291,9 +291,9 @@ func TestRedirectScheduled(t *testing.T) {
 }
 
 // TestEmptyPagesNotIndexed: pages with fewer than four words of main
-// content (an empty calendar day) are not stored, their links are still
-// followed, and a stored page that became empty (its text removed) leaves
-// the index.
+// content (an empty calendar day) are stored as listings, never results,
+// their links are still followed, and a stored article that became empty
+// (its text removed) becomes a listing too.
 func TestEmptyPagesNotIndexed(t *testing.T) {
 	s := newSite(t)
 	var emptied atomic.Bool
@@ -312,16 +312,16 @@ func TestEmptyPagesNotIndexed(t *testing.T) {
 	cfg := s.config()
 	cfg.BoilerplatePages = -1
 	stats, _ := crawl(t, cfg, st)
-	if pageAt(t, st, s.URL("/agenda/2020/01/12")) != nil || stats.Empty != 1 {
-		t.Errorf("the empty calendar day was stored (%d empty): %+v", stats.Empty, stats)
+	if p := pageAt(t, st, s.URL("/agenda/2020/01/12")); p == nil || p.Type != missionsearch.TypeListing || stats.Empty != 1 {
+		t.Errorf("the empty calendar day: %+v, want a listing (%d empty): %+v", p, stats.Empty, stats)
 	}
 	if pageAt(t, st, s.URL("/agenda/2020/01/13")) == nil || pageAt(t, st, s.URL("/actualites/eau")) == nil {
 		t.Errorf("a page with content was not stored, or the empty page's link not followed: %+v", stats)
 	}
 	emptied.Store(true)
 	stats, _ = crawlAt(t, cfg, st, nextDay())
-	if !goneState(t, st, s.URL("/actualites/eau")) || stats.Gone != 1 {
-		t.Errorf("the article whose text was removed is still live: %+v", stats)
+	if p := pageAt(t, st, s.URL("/actualites/eau")); p == nil || p.Type != missionsearch.TypeListing || stats.Empty == 0 {
+		t.Errorf("the article whose text was removed: %+v, want a listing: %+v", p, stats)
 	}
 }
 
