@@ -48,6 +48,14 @@ var (
 	boostHeadings = 0.05
 	boostLead     = 0.05
 	boostTags     = 0.05
+	// boostTitleCoverage weighs the titles by the share of the query's
+	// words they have (titleCoverage): a title with every word adds about
+	// what one word in a short exact title does. The words' own title
+	// scores do not tell a title with all the words from one with one of
+	// them, the exact title of a single word outweighing the rest.
+	// Measured on shared/eval, installation-fr: 0.851 → 0.854 nDCG@10
+	// (0.851 at 0.75, 0.854 up to 1.5; reference-fr 0.994 throughout).
+	boostTitleCoverage = 1.0
 	// boostSynonym weighs a synonym of a word (synonyms.txt) against the
 	// word typed.
 	boostSynonym = 0.5
@@ -445,17 +453,22 @@ func (p *plan) textQuery(missing int) query.Query {
 		for i, alts := range p.clauses {
 			cs[i] = p.clauseQuery(alts)
 		}
+		var must query.Query
 		if missing > 0 {
 			d := bleve.NewDisjunctionQuery(cs...)
 			d.SetMin(float64(max(1, len(cs)-missing)))
 			// A conjunction of one never collapses to bleve's "match
 			// none" searcher, which BooleanQuery would drop, turning the
 			// exclusions into a match-all.
-			bq.AddMust(bleve.NewConjunctionQuery(d))
+			must = bleve.NewConjunctionQuery(d)
 			bq.AddShould(bleve.NewConjunctionQuery(cs...))
 		} else {
-			bq.AddMust(bleve.NewConjunctionQuery(cs...))
+			must = bleve.NewConjunctionQuery(cs...)
 		}
+		if cov := p.titleCoverage(); cov != nil {
+			must = &bonusQuery{Main: must, Bonus: cov}
+		}
+		bq.AddMust(must)
 	}
 	if p.phrase != "" {
 		if pq := p.phraseQuery(p.phrase, boostPhrase); pq != nil {
@@ -476,6 +489,42 @@ func (p *plan) textQuery(missing int) query.Query {
 		bq.AddMustNot(p.exactQuery(ti.stems, ti.fold, 1))
 	}
 	return bq
+}
+
+// titleCoverage returns the bonus of the titles by the share of the
+// query's words they have (coverageQuery), nil for a query of one word or
+// when boostTitleCoverage is 0. A word is in a title when any of its
+// alternatives is, stemmed in a title field of some language or exact in
+// the unstemmed one (all the words of a phrase, in any order).
+func (p *plan) titleCoverage() query.Query {
+	if len(p.clauses) < 2 || boostTitleCoverage == 0 {
+		return nil
+	}
+	words := make([]query.Query, 0, len(p.clauses))
+	for _, alts := range p.clauses {
+		var qs []query.Query
+		for _, ti := range alts {
+			for i, l := range missionsearch.Langs {
+				if len(ti.stems[i]) > 0 {
+					qs = append(qs, allTerms(index.TitleField(l), ti.stems[i], 1))
+				}
+			}
+			if len(ti.fold) > 0 {
+				qs = append(qs, allTerms(index.FieldTitleExact, ti.fold, 1))
+			}
+			// The corrections of a word found nowhere stand for it.
+			for _, c := range ti.cands {
+				qs = append(qs, allTerms(index.FieldTitleExact, []string{c}, 1))
+				for i, l := range missionsearch.Langs {
+					if st := terms(p.s.an.lang[i], c); len(st) > 0 {
+						qs = append(qs, allTerms(index.TitleField(l), st, 1))
+					}
+				}
+			}
+		}
+		words = append(words, bleve.NewDisjunctionQuery(qs...))
+	}
+	return &coverageQuery{Words: words, Boost: boostTitleCoverage}
 }
 
 // clauseQuery matches any of the alternatives of a clause.
