@@ -62,6 +62,12 @@ var (
 	// boostYear weighs a page dated the year typed beside other words
 	// ("atelier 2019") above a page that only writes the year.
 	boostYear = 2.0
+	// sharedIDF gives a word one idf across languages (sharedTermQuery),
+	// so that a passage in another language than its page's does not
+	// make a common word rare. Measured on shared/eval: installation-fr
+	// 0.854 either way, reference-fr 0.994 → 0.993 nDCG@10 (French sets:
+	// it is there for the mixed pages they hardly have).
+	sharedIDF = true
 )
 
 // maxMissing is the most words a page of the fill may lack (see
@@ -610,20 +616,42 @@ func (p *plan) wordQuery(ti *termInfo) query.Query {
 }
 
 // exactQuery matches the given terms in the title, body, headings, lead
-// and tag fields of each language and in the unstemmed title. Several terms of one field must all
-// match (a word the analyzer splits, such as COVID-19).
+// and tag fields of each language and in the unstemmed title. Several
+// terms of one field must all match (a word the analyzer splits, such as
+// COVID-19). A word of one term per language has one idf per kind of
+// field across the languages (sharedIDF).
 func (p *plan) exactQuery(stems [3][]string, fold []string, boost float64) query.Query {
+	kinds := [...]struct {
+		field func(missionsearch.Lang) string
+		boost float64
+	}{{index.TitleField, boostTitle}, {index.BodyField, boostBody}, {index.HeadingsField, boostHeadings},
+		{index.LeadField, boostLead}, {index.TagTextField, boostTags}}
+	var groups [len(kinds)]*sharedDF
+	if sharedIDF {
+		for k, kind := range kinds {
+			g := &sharedDF{}
+			for i, l := range missionsearch.Langs {
+				if len(stems[i]) == 1 {
+					g.terms = append(g.terms, fieldTerm{kind.field(l), stems[i][0]})
+				}
+			}
+			if len(g.terms) > 1 {
+				groups[k] = g
+			}
+		}
+	}
 	var qs []query.Query
 	for i, l := range missionsearch.Langs {
 		if len(stems[i]) == 0 {
 			continue
 		}
-		qs = append(qs,
-			allTerms(index.TitleField(l), stems[i], boostTitle*boost),
-			allTerms(index.BodyField(l), stems[i], boostBody*boost),
-			allTerms(index.HeadingsField(l), stems[i], boostHeadings*boost),
-			allTerms(index.LeadField(l), stems[i], boostLead*boost),
-			allTerms(index.TagTextField(l), stems[i], boostTags*boost))
+		for k, kind := range kinds {
+			if groups[k] != nil && len(stems[i]) == 1 {
+				qs = append(qs, &sharedTermQuery{fieldTerm: fieldTerm{kind.field(l), stems[i][0]}, Boost: kind.boost * boost, group: groups[k]})
+			} else {
+				qs = append(qs, allTerms(kind.field(l), stems[i], kind.boost*boost))
+			}
+		}
 	}
 	if len(fold) > 0 {
 		qs = append(qs, allTerms(index.FieldTitleExact, fold, boostTitleExact*boost))
