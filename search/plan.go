@@ -56,6 +56,13 @@ var (
 	// Measured on shared/eval, installation-fr: 0.851 → 0.854 nDCG@10
 	// (0.851 at 0.75, 0.854 up to 1.5; reference-fr 0.994 throughout).
 	boostTitleCoverage = 1.0
+	// boostProximity weighs the bodies with the words of a query of
+	// proximityWords words or more close together (proximity), in any
+	// order: the phrase bonus needs them all in the query's order.
+	// Measured on shared/eval, installation-fr: 0.854 → 0.857 nDCG@10
+	// (0.856 at 0.03, 0.857 from 0.1 to 1; reference-fr 0.993
+	// throughout; from two words, 0.858).
+	boostProximity = 0.1
 	// boostSynonym weighs a synonym of a word (synonyms.txt) against the
 	// word typed.
 	boostSynonym = 0.5
@@ -69,6 +76,10 @@ var (
 	// it is there for the mixed pages they hardly have).
 	sharedIDF = true
 )
+
+// proximityWords is the fewest words of a query whose proximity in the
+// bodies counts (the phrase bonus ranks two adjacent words first).
+const proximityWords = 3
 
 // maxMissing is the most words a page of the fill may lack (see
 // Searcher.fill).
@@ -474,6 +485,9 @@ func (p *plan) textQuery(missing int) query.Query {
 		if cov := p.titleCoverage(); cov != nil {
 			must = &bonusQuery{Main: must, Bonus: cov}
 		}
+		for _, prox := range p.proximity() {
+			must = &bonusQuery{Main: must, Bonus: prox}
+		}
 		bq.AddMust(must)
 	}
 	if p.phrase != "" {
@@ -531,6 +545,36 @@ func (p *plan) titleCoverage() query.Query {
 		words = append(words, bleve.NewDisjunctionQuery(qs...))
 	}
 	return &coverageQuery{Words: words, Boost: boostTitleCoverage}
+}
+
+// proximity returns the bonus of the bodies with the query's words close
+// together (proximityQuery), one per language where every word has a
+// term; none for a query of fewer than proximityWords words, or when
+// boostProximity is 0. A word's alternatives of one term are its terms.
+func (p *plan) proximity() []query.Query {
+	if len(p.clauses) < proximityWords || boostProximity == 0 {
+		return nil
+	}
+	var out []query.Query
+	for i, l := range missionsearch.Langs {
+		slots := make([][]string, 0, len(p.clauses))
+		for _, alts := range p.clauses {
+			var slot []string
+			for _, ti := range alts {
+				if !ti.Phrase && len(ti.stems[i]) == 1 && !slices.Contains(slot, ti.stems[i][0]) {
+					slot = append(slot, ti.stems[i][0])
+				}
+			}
+			if len(slot) == 0 {
+				break
+			}
+			slots = append(slots, slot)
+		}
+		if len(slots) == len(p.clauses) {
+			out = append(out, &proximityQuery{Field: index.BodyField(l), Slots: slots, Boost: boostProximity})
+		}
+	}
+	return out
 }
 
 // clauseQuery matches any of the alternatives of a clause.
