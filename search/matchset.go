@@ -64,6 +64,9 @@ func (ev *evaluator) eval(q query.Query) (bm *roaring.Bitmap, none bool, err err
 	case *query.TermQuery:
 		bm, err := ev.postings(q.Field(), q.Term)
 		return bm, false, err
+	case *sharedTermQuery:
+		bm, err := ev.postings(q.Field, q.Term)
+		return bm, false, err
 	case *fuzzyQuery:
 		e, err := q.cache.candidates(ev.snap, q.Field, q.Term, q.Prefix, q.Fuzziness, q.MinCount)
 		if err != nil {

@@ -128,12 +128,25 @@ func (q *phraseQuery) docs(ctx context.Context, snap *scorch.IndexSnapshot) (*ro
 // documents are not removed.
 func segmentPhraseDocs(ctx context.Context, seg segment.Segment, field string, slots [][]string) (*roaring.Bitmap, error) {
 	out := roaring.New()
+	err := segmentPositions(ctx, seg, field, slots, func(doc uint64, pos [][]uint64) {
+		if phraseAt(pos) {
+			out.Add(uint32(doc))
+		}
+	})
+	return out, err
+}
+
+// segmentPositions calls found with each document of one segment (local
+// numbers, deleted ones included) whose field has a term of every
+// non-empty slot, and the positions of each slot's terms in it (nil for
+// an empty slot), in a buffer that found must not keep.
+func segmentPositions(ctx context.Context, seg segment.Segment, field string, slots [][]string, found func(doc uint64, pos [][]uint64)) error {
 	if len(slots) == 0 {
-		return out, nil
+		return nil
 	}
 	dict, err := seg.Dictionary(field)
 	if err != nil || dict == nil {
-		return out, err
+		return err
 	}
 	// One iterator per term, with locations; a slot matches a document
 	// when any of its terms is there.
@@ -146,7 +159,7 @@ func segmentPhraseDocs(ctx context.Context, seg segment.Segment, field string, s
 		for _, t := range terms {
 			pl, err := dict.PostingsList([]byte(t), nil, nil)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if pl == nil || pl.Count() == 0 {
 				continue
@@ -154,14 +167,14 @@ func segmentPhraseDocs(ctx context.Context, seg segment.Segment, field string, s
 			it := pl.Iterator(true, false, true, nil)
 			p, err := it.Next()
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if p != nil {
 				its[i] = append(its[i], &termIt{it: it, cur: p})
 			}
 		}
 		if len(terms) > 0 && len(its[i]) == 0 {
-			return out, nil // a word of the phrase is not in this segment
+			return nil // a word of the phrase is not in this segment
 		}
 	}
 	// positions returns the positions of slot i's terms in doc, nil when
@@ -202,7 +215,7 @@ func segmentPhraseDocs(ctx context.Context, seg segment.Segment, field string, s
 	all := make([][]uint64, len(slots))
 	for n := 1; ; n++ {
 		if n%1024 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
 		// Leapfrog: the candidate is the largest of the slots' next
 		// documents; every slot moves to it; they agree or we go on.
@@ -213,7 +226,7 @@ func segmentPhraseDocs(ctx context.Context, seg segment.Segment, field string, s
 			}
 			d, ok := nextDoc(i)
 			if !ok {
-				return out, nil
+				return nil
 			}
 			doc = max(doc, d)
 		}
@@ -225,12 +238,12 @@ func segmentPhraseDocs(ctx context.Context, seg segment.Segment, field string, s
 			}
 			ps, found, err := positions(i, doc)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if !found {
 				agreed = false
 				if _, ok := nextDoc(i); !ok {
-					return out, nil
+					return nil
 				}
 			}
 			all[i] = ps
@@ -238,16 +251,14 @@ func segmentPhraseDocs(ctx context.Context, seg segment.Segment, field string, s
 		if !agreed {
 			continue
 		}
-		if phraseAt(all) {
-			out.Add(uint32(doc))
-		}
+		found(doc, all)
 		// Past doc for every slot.
 		for i := range slots {
 			for _, ti := range its[i] {
 				if ti.cur != nil && ti.cur.Number() == doc {
 					p, err := ti.it.Next()
 					if err != nil {
-						return nil, err
+						return err
 					}
 					ti.cur = p
 				}
