@@ -34,9 +34,10 @@ var meanLine = regexp.MustCompile(`nDCG@10 ([0-9.]+)  MRR ([0-9.]+)  recall@10 (
 
 // TestRelevanceFloor runs the eval command end to end (serve the corpus on
 // loopback, crawl, extract, index, search) on the two judged French query
-// sets and asserts nDCG@10 stays above the best other engine measured on
-// them (shared/eval/README.md): PostgreSQL 0.913 and bleve's stock French
-// analyzer 0.787.
+// sets and asserts nDCG@10 stays near what ranking v2 reaches on them
+// (0.993 and 0.858 on 2026-12-04), well above the best other engine
+// measured on them (shared/eval/README.md: PostgreSQL 0.913 and bleve's
+// stock French analyzer 0.787): a regression of 0.02–0.03 fails it.
 func TestRelevanceFloor(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawls and indexes two corpora")
@@ -47,8 +48,8 @@ func TestRelevanceFloor(t *testing.T) {
 		corpus, entry, set string
 		floor              float64
 	}{
-		{"debian-reference-fr", "index.fr.html", "reference-fr", 0.913},
-		{"installation-guide-fr", "index.html", "installation-fr", 0.787},
+		{"debian-reference-fr", "index.fr.html", "reference-fr", 0.96},
+		{"installation-guide-fr", "index.html", "installation-fr", 0.84},
 	}
 	for _, tt := range tests {
 		t.Run(tt.set, func(t *testing.T) {
