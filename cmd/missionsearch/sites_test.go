@@ -45,7 +45,8 @@ func (b *breakable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // one data directory and checks the network: a site facet with each
 // site's pages, a search scoped to one site, the page's site facet and
 // labels; a crawl of one site that would lose more than 10% of its pages
-// is refused although the network loses less than 10%; a site that is
+// is refused although the network loses less than 10%, and so is a
+// reindex of the store that has the loss; a site that is
 // down fails the crawl (exit 1) and leaves every page of both sites
 // searchable.
 func TestSites(t *testing.T) {
@@ -175,6 +176,14 @@ delay = "0s"
 	}
 	if cur, _ := d.Current(); cur != live {
 		t.Errorf("the refused crawl published build %s", cur)
+	}
+	// A rebuild from the store (which has the loss) is refused the same way.
+	code, _, stderr = runMainEnv(t, nil, "--config", conf, "reindex", "--data", data)
+	if code != 1 || !strings.Contains(stderr, `the site "tunisie" would have`) {
+		t.Errorf("reindex after tunisie's loss: exit %d, want 1 naming the site; stderr:\n%s", code, stderr)
+	}
+	if cur, _ := d.Current(); cur != live {
+		t.Errorf("the refused reindex published build %s", cur)
 	}
 
 	// Tunisie is down: the crawl of the network fails, maroc is crawled,
