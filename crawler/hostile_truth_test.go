@@ -96,7 +96,7 @@ func TestHostileBodies(t *testing.T) {
 	st := openStore(t)
 	cfg := s.config()
 	cfg.MaxBodyBytes = 1 << 20
-	cfg.Timeout = time.Second
+	cfg.Timeout = 3 * time.Second // ample for the normal pages on a loaded machine
 	cfg.Retries = -1
 	var stats crawler.Stats
 	_, peak := measure(t, "endless, dripping and headerless bodies", func() { stats, _ = crawl(t, cfg, st) })

@@ -413,9 +413,17 @@ func TestConditionalRequestsPolite(t *testing.T) {
 	n := len(s.since(0))
 	crawlAt(t, cfg, st, t0.Add(22*time.Hour))
 	night := s.since(n)
+	// Requests are seen when their handler runs, which a loaded machine
+	// may delay for one request and not the next: a gap or two can look
+	// short. Conditional requests sent in bursts (the bug this catches:
+	// four at once, whatever the delay) make most gaps nearly zero.
+	var short []string
 	for i := 1; i < len(night); i++ {
-		if d := night[i].at.Sub(night[i-1].at); d < 80*time.Millisecond {
-			t.Errorf("requests %s and %s %v apart, want the 100ms delay", night[i-1].path, night[i].path, d)
+		if d := night[i].at.Sub(night[i-1].at); d < 50*time.Millisecond {
+			short = append(short, fmt.Sprintf("%s→%s %v", night[i-1].path, night[i].path, d.Round(time.Microsecond)))
 		}
+	}
+	if len(short) > 2 {
+		t.Errorf("%d of %d gaps between requests under half the 100ms delay: %v", len(short), len(night)-1, short)
 	}
 }
