@@ -124,8 +124,9 @@ type BuildInfo struct {
 	// change the store recorded before it is in the build (see
 	// store.ChangedSince). Zero when unknown (a build of a tool or test).
 	StoreAsOf time.Time `json:"store_as_of,omitzero"`
-	// Sites counts the documents per site (SiteCounts), for the loss
-	// guard of the next build; nil in builds made before sites.
+	// Sites counts the documents per site (Page.Site; "" for pages of no
+	// configured site), for the loss guard of the next build (SetSites);
+	// nil in builds made before sites.
 	Sites map[string]uint64 `json:"sites,omitempty"`
 }
 
@@ -575,11 +576,6 @@ func (d *Dir) Finish(id string, idx bleve.Index, storeAsOf time.Time) (BuildInfo
 		idx.Close()
 		return BuildInfo{}, fmt.Errorf("index: finish %s: %w", id, err)
 	}
-	sites, err := SiteCounts(idx)
-	if err != nil {
-		idx.Close()
-		return BuildInfo{}, fmt.Errorf("index: finish %s: %w", id, err)
-	}
 	err = idx.Close()
 	asyncErrors.Delete(filepath.Clean(d.BuildPath(id)))
 	if err != nil {
@@ -589,7 +585,7 @@ func (d *Dir) Finish(id string, idx bleve.Index, storeAsOf time.Time) (BuildInfo
 	if err := syncTree(p); err != nil {
 		return BuildInfo{}, fmt.Errorf("index: finish %s: %w", id, err)
 	}
-	info := BuildInfo{ID: id, MappingVersion: MappingVersion, Docs: n, Created: time.Now().UTC(), Complete: true, StoreAsOf: storeAsOf.UTC(), Sites: sites}
+	info := BuildInfo{ID: id, MappingVersion: MappingVersion, Docs: n, Created: time.Now().UTC(), Complete: true, StoreAsOf: storeAsOf.UTC()}
 	var parent string
 	if b, err := os.ReadFile(filepath.Join(p, "parent")); err == nil && json.Unmarshal(b, &parent) == nil {
 		info.Parent = parent
@@ -889,4 +885,23 @@ func copyFile(src, dst string) error {
 		err = err1
 	}
 	return err
+}
+
+// SetSites records in the build.json of the finished build id its
+// documents per site, before it is published.
+func (d *Dir) SetSites(id string, sites map[string]uint64) error {
+	p := filepath.Join(d.BuildPath(id), InfoFile)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return fmt.Errorf("index: set sites %s: %w", id, err)
+	}
+	var info BuildInfo
+	if err := json.Unmarshal(b, &info); err != nil {
+		return fmt.Errorf("index: set sites %s: %w", id, err)
+	}
+	info.Sites = sites
+	if err := writeJSON(p, info); err != nil {
+		return fmt.Errorf("index: set sites %s: %w", id, err)
+	}
+	return nil
 }

@@ -171,7 +171,10 @@ func Rebuild(ctx context.Context, st *store.Store, d *index.Dir, opts Options) (
 	}
 	opts.Progress(n, max(total, n))
 
-	sites, err := index.SiteCounts(idx)
+	// The documents per site are the store's live pages per site, which
+	// the build holds (no search of a build still merging: a search's
+	// snapshot there races scorch's in-memory merges).
+	sites, err := st.CountBySite(ctx)
 	if err != nil {
 		return Stats{}, fmt.Errorf("indexer: rebuild: %w", err)
 	}
@@ -196,6 +199,10 @@ func Rebuild(ctx context.Context, st *store.Store, d *index.Dir, opts Options) (
 		d.Discard(id, nil)
 		return Stats{}, err
 	}
+	if err := d.SetSites(id, sites); err != nil {
+		d.Discard(id, nil)
+		return Stats{}, err
+	}
 	if err := d.Publish(id); err != nil {
 		d.Discard(id, nil)
 		return Stats{}, err
@@ -215,7 +222,7 @@ func Rebuild(ctx context.Context, st *store.Store, d *index.Dir, opts Options) (
 // With several sites in the index (Page.Site), the same limit holds for
 // each site against its own live documents: one site's broken crawl
 // cannot hide behind the size of the others. sites are the new build's
-// counts per site (index.SiteCounts).
+// counts per site (the store's live pages per site, which the build holds).
 func checkLoss(d *index.Dir, n uint64, sites map[string]uint64, opts Options) error {
 	if opts.Force {
 		return nil
@@ -423,7 +430,7 @@ func Update(ctx context.Context, st *store.Store, d *index.Dir, updated, gone []
 	if err != nil {
 		return Stats{}, fmt.Errorf("indexer: update: %w", err)
 	}
-	sites, err := index.SiteCounts(idx)
+	sites, err := st.CountBySite(ctx)
 	if err != nil {
 		return Stats{}, fmt.Errorf("indexer: update: %w", err)
 	}
@@ -435,6 +442,10 @@ func Update(ctx context.Context, st *store.Store, d *index.Dir, updated, gone []
 	}
 	finished = true
 	if _, err := d.Finish(id, idx, asOf); err != nil {
+		d.Discard(id, nil)
+		return Stats{}, err
+	}
+	if err := d.SetSites(id, sites); err != nil {
 		d.Discard(id, nil)
 		return Stats{}, err
 	}

@@ -168,3 +168,26 @@ func (s *Store) LabelSite(ctx context.Context, site string, urls []string) ([]st
 	}
 	return ids, nil
 }
+
+// CountBySite returns the number of live pages per site (Page.Site; ""
+// for the pages of no configured site).
+func (s *Store) CountBySite(ctx context.Context) (map[string]uint64, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT p.site, COUNT(*) FROM pages p WHERE `+liveSQL+` GROUP BY p.site`)
+	if err != nil {
+		return nil, fmt.Errorf("store: count by site: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]uint64{}
+	for rows.Next() {
+		var site string
+		var n uint64
+		if err := rows.Scan(&site, &n); err != nil {
+			return nil, fmt.Errorf("store: count by site: %w", err)
+		}
+		out[site] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: count by site: %w", err)
+	}
+	return out, nil
+}
