@@ -241,10 +241,7 @@ func (s *Server) writeAnalyticsCSV(w http.ResponseWriter, r *http.Request, v url
 // challenge, so that the browser asks for the token, and the French page.
 func (s *Server) challenge(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("WWW-Authenticate", staffRealm)
-	msg := "Cette page est réservée au personnel : entrez le jeton d'administration comme mot de passe (l'identifiant est libre)."
-	if code, _, _ := classify(err); code == missionsearch.EFORBIDDEN {
-		msg = "Le jeton d'administration est incorrect."
-	}
+	msg := staffAuthMessage(err)
 	if !acceptsHTML(r) {
 		s.writeJSON(w, r, http.StatusUnauthorized, errorBody{errorDetail{Code: missionsearch.EUNAUTHORIZED, Message: msg}})
 		return
@@ -256,6 +253,8 @@ func (s *Server) challenge(w http.ResponseWriter, r *http.Request, err error) {
 type staffView struct {
 	Base     string
 	SiteName string
+	Title    string // of the page, and its h1 (staff-head)
+	Nav      string // its entry in the staff navigation
 	Error    string
 	Days     int
 	Site     string
@@ -354,14 +353,34 @@ func (s *Server) handleAnalyticsPage(w http.ResponseWriter, r *http.Request) {
 
 // renderStaff executes the analytics template.
 func (s *Server) renderStaff(w http.ResponseWriter, r *http.Request, status int, vw *staffView) {
-	vw.Base = s.base
-	vw.SiteName = s.cfg.Branding.SiteName
-	if vw.SiteName == "" {
-		vw.SiteName = "le site de la mission"
+	vw.Base, vw.SiteName = s.base, s.staffSiteName()
+	vw.Title, vw.Nav = "Statistiques de recherche", "analytics"
+	s.writeStaffHTML(w, r, status, "analytics", vw)
+}
+
+// staffSiteName is the site's name on the staff pages.
+func (s *Server) staffSiteName() string {
+	if n := s.cfg.Branding.SiteName; n != "" {
+		return n
 	}
+	return "le site de la mission"
+}
+
+// staffAuthMessage is what a staff page says to a request whose
+// credentials failed with err (authorizeStaff).
+func staffAuthMessage(err error) string {
+	if code, _, _ := classify(err); code == missionsearch.EFORBIDDEN {
+		return "Le jeton d'administration est incorrect."
+	}
+	return "Cette page est réservée au personnel : entrez le jeton d'administration comme mot de passe (l'identifiant est libre)."
+}
+
+// writeStaffHTML answers with status and the staff template name executed
+// with data, never cached; a template error is logged and answered.
+func (s *Server) writeStaffHTML(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	var buf bytes.Buffer
-	if err := s.tmpl.ExecuteTemplate(&buf, "analytics", vw); err != nil {
-		s.logger(r).ErrorContext(r.Context(), "render analytics page", "err", err)
+	if err := s.tmpl.ExecuteTemplate(&buf, name, data); err != nil {
+		s.logger(r).ErrorContext(r.Context(), "render staff page", "page", name, "err", err)
 		s.writeError(w, r, err)
 		return
 	}

@@ -195,17 +195,28 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, r, http.StatusOK, p)
 }
 
+// adminGate answers an admin API request that may not proceed (404 when
+// the endpoint is disabled or there is no admin token, 401/403 for a
+// missing or wrong bearer token) and reports whether it may; the answer is
+// never cached.
+func (s *Server) adminGate(w http.ResponseWriter, r *http.Request, enabled bool) bool {
+	w.Header().Set("Cache-Control", "no-store")
+	if !enabled || s.cfg.AdminToken == "" {
+		s.writeError(w, r, missionsearch.Errorf(missionsearch.ENOTFOUND, "The admin endpoints are disabled on this server."))
+		return false
+	}
+	if err := s.authorize(r); err != nil {
+		s.writeError(w, r, err)
+		return false
+	}
+	return true
+}
+
 // handleHistory answers GET /api/documents/{id}/history (bearer token:
 // it reads the crawl store, staff only): when the page changed, newest
 // first ({"id", "url", "title", "changes": [...]}).
 func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	if s.cfg.History == nil || s.cfg.AdminToken == "" {
-		s.writeError(w, r, missionsearch.Errorf(missionsearch.ENOTFOUND, "The admin endpoints are disabled on this server."))
-		return
-	}
-	if err := s.authorize(r); err != nil {
-		s.writeError(w, r, err)
+	if !s.adminGate(w, r, s.cfg.History != nil) {
 		return
 	}
 	if _, err := query(r, noParams, nil); err != nil {
@@ -254,13 +265,7 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 // answers once the new build is live. The reindex goes on if the client
 // disconnects (it is cancelled only by Close or ReindexTimeout).
 func (s *Server) handleReindex(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	if s.cfg.Reindex == nil || s.cfg.AdminToken == "" {
-		s.writeError(w, r, missionsearch.Errorf(missionsearch.ENOTFOUND, "The admin endpoints are disabled on this server."))
-		return
-	}
-	if err := s.authorize(r); err != nil {
-		s.writeError(w, r, err)
+	if !s.adminGate(w, r, s.cfg.Reindex != nil) {
 		return
 	}
 	if _, err := query(r, noParams, nil); err != nil {

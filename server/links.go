@@ -3,8 +3,6 @@ package server
 import (
 	"errors"
 	"net/http"
-
-	"github.com/missionsearch/missionsearch"
 )
 
 // DeadLink is a URL of the site that answered an error at its last check,
@@ -19,13 +17,7 @@ type DeadLink struct {
 // site's dead links: JSON {"total", "links": [...]}, or CSV (status, url,
 // cited_by; one line per citing page, formulas defused) with format=csv.
 func (s *Server) handleDeadLinks(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	if s.cfg.DeadLinks == nil || s.cfg.AdminToken == "" {
-		s.writeError(w, r, missionsearch.Errorf(missionsearch.ENOTFOUND, "The admin endpoints are disabled on this server."))
-		return
-	}
-	if err := s.authorize(r); err != nil {
-		s.writeError(w, r, err)
+	if !s.adminGate(w, r, s.cfg.DeadLinks != nil) {
 		return
 	}
 	v, err := query(r, params{"format": false}, nil)

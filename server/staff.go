@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -60,10 +59,7 @@ func (s *Server) staffGate(w http.ResponseWriter, r *http.Request, enabled bool,
 	}
 	if err := s.authorizeStaff(r); err != nil {
 		w.Header().Set("WWW-Authenticate", staffRealm)
-		vw.Error = "Cette page est réservée au personnel : entrez le jeton d'administration comme mot de passe (l'identifiant est libre)."
-		if code, _, _ := classify(err); code == missionsearch.EFORBIDDEN {
-			vw.Error = "Le jeton d'administration est incorrect."
-		}
+		vw.Error = staffAuthMessage(err)
 		s.renderStaffPage(w, r, http.StatusUnauthorized, vw)
 		return false
 	}
@@ -72,24 +68,8 @@ func (s *Server) staffGate(w http.ResponseWriter, r *http.Request, enabled bool,
 
 // renderStaffPage renders the template named by vw.Nav with vw.
 func (s *Server) renderStaffPage(w http.ResponseWriter, r *http.Request, status int, vw *staffPage) {
-	vw.Base = s.base
-	vw.SiteName = s.cfg.Branding.SiteName
-	if vw.SiteName == "" {
-		vw.SiteName = "le site de la mission"
-	}
-	var buf bytes.Buffer
-	if err := s.tmpl.ExecuteTemplate(&buf, vw.Nav, vw); err != nil {
-		s.logger(r).ErrorContext(r.Context(), "render staff page", "page", vw.Nav, "err", err)
-		s.writeError(w, r, err)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		w.Write(buf.Bytes())
-	}
+	vw.Base, vw.SiteName = s.base, s.staffSiteName()
+	s.writeStaffHTML(w, r, status, vw.Nav, vw)
 }
 
 // deadLinks lists the dead links, at most maxDeadLinks.
