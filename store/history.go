@@ -69,29 +69,13 @@ func (s *Store) History(ctx context.Context, id string) ([]missionsearch.Change,
 	if n == 0 {
 		return nil, missionsearch.Errorf(missionsearch.ENOTFOUND, "No page has the ID %q.", id)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT changed_at, previous_hash, hash, fields, words_added, words_removed
-		FROM page_history WHERE page_id = ? ORDER BY changed_at DESC, rowid DESC`, id)
+	pcs, err := s.changes(ctx, "history "+id, id, maxHistory) // all it keeps
 	if err != nil {
-		return nil, fmt.Errorf("store: history %s: %w", id, err)
+		return nil, err
 	}
-	defer rows.Close()
-	out := []missionsearch.Change{}
-	for rows.Next() {
-		var c missionsearch.Change
-		var at, fields string
-		if err := rows.Scan(&at, &c.PreviousHash, &c.Hash, &fields, &c.WordsAdded, &c.WordsRemoved); err != nil {
-			return nil, fmt.Errorf("store: history %s: %w", id, err)
-		}
-		if c.At, err = parseTime(at); err != nil {
-			return nil, fmt.Errorf("store: history %s: changed_at: %w", id, err)
-		}
-		if err := json.Unmarshal([]byte(fields), &c.Fields); err != nil {
-			return nil, fmt.Errorf("store: history %s: fields: %w", id, err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: history %s: %w", id, err)
+	out := make([]missionsearch.Change, len(pcs))
+	for i, c := range pcs {
+		out[i] = c.Change
 	}
 	return out, nil
 }
@@ -105,11 +89,22 @@ type PageChange struct {
 // RecentChanges returns the last limit changes of every page, the newest
 // first, with each page's URL and current title.
 func (s *Store) RecentChanges(ctx context.Context, limit int) ([]PageChange, error) {
+	return s.changes(ctx, "recent changes", "", limit)
+}
+
+// changes returns the changes of the page pageID ("" for every page),
+// newest first, at most limit, with their pages; what names the listing in
+// errors.
+func (s *Store) changes(ctx context.Context, what, pageID string, limit int) ([]PageChange, error) {
+	where := "" // every page: the newest changes
+	if pageID != "" {
+		where = "WHERE h.page_id = ?1" // one page: on its index
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT h.page_id, p.url, p.title, h.changed_at, h.previous_hash, h.hash, h.fields, h.words_added, h.words_removed
-		FROM page_history h JOIN pages p ON p.id = h.page_id
-		ORDER BY h.changed_at DESC, h.rowid DESC LIMIT ?`, limit)
+		FROM page_history h JOIN pages p ON p.id = h.page_id `+where+`
+		ORDER BY h.changed_at DESC, h.rowid DESC LIMIT ?2`, pageID, limit)
 	if err != nil {
-		return nil, fmt.Errorf("store: recent changes: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer rows.Close()
 	out := []PageChange{}
@@ -117,18 +112,18 @@ func (s *Store) RecentChanges(ctx context.Context, limit int) ([]PageChange, err
 		var c PageChange
 		var at, fields string
 		if err := rows.Scan(&c.ID, &c.URL, &c.Title, &at, &c.PreviousHash, &c.Hash, &fields, &c.WordsAdded, &c.WordsRemoved); err != nil {
-			return nil, fmt.Errorf("store: recent changes: %w", err)
+			return nil, fmt.Errorf("store: %s: %w", what, err)
 		}
 		if c.At, err = parseTime(at); err != nil {
-			return nil, fmt.Errorf("store: recent changes: changed_at: %w", err)
+			return nil, fmt.Errorf("store: %s: changed_at: %w", what, err)
 		}
 		if err := json.Unmarshal([]byte(fields), &c.Fields); err != nil {
-			return nil, fmt.Errorf("store: recent changes: fields: %w", err)
+			return nil, fmt.Errorf("store: %s: fields: %w", what, err)
 		}
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: recent changes: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	return out, nil
 }
