@@ -207,13 +207,7 @@ const wholeSample missionsearch.Lang = "*"
 // isProse reports whether a block is prose: boilerplateProseWords words
 // or more. Menu entries, headings and labels are shorter.
 func isProse(b string) bool {
-	n := 0
-	for range strings.FieldsSeq(b) {
-		if n++; n >= boilerplateProseWords {
-			return true
-		}
-	}
-	return false
+	return wordsUpTo(b, boilerplateProseWords) >= boilerplateProseWords
 }
 
 // blockHash identifies a text block, whitespace collapsed.

@@ -85,9 +85,7 @@ func (c *Crawler) skipDocument(ctx context.Context, p *pageFetch, reason string,
 		}
 		s.DocumentsSkipped[reason]++
 	})
-	c.plan(&p.st, p.prev, p.hasPrev, !p.hasPrev || p.prev.Status != p.st.Status || p.prev.ContentHash != "")
-	if c.putState(ctx, p.st) {
-		c.count(func(s *Stats) { s.Skipped++ })
+	if c.putSkipped(ctx, p) {
 		c.log.Warn("PDF not indexed", "url", p.t.url, "reason", reason, "err", err)
 	}
 }

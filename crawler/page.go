@@ -196,11 +196,21 @@ func deadState(p *pageFetch, status int, gone bool) missionsearch.CrawlState {
 
 // skip records p's state without a page and counts it skipped.
 func (c *Crawler) skip(ctx context.Context, p *pageFetch, why string, attrs ...any) {
-	c.plan(&p.st, p.prev, p.hasPrev, !p.hasPrev || p.prev.Status != p.st.Status || p.prev.ContentHash != "")
-	if c.putState(ctx, p.st) {
-		c.count(func(s *Stats) { s.Skipped++ })
+	if c.putSkipped(ctx, p) {
 		c.log.Debug("skipped: "+why, append([]any{"url", p.t.url}, attrs...)...) // counted in Stats.Skipped
 	}
+}
+
+// putSkipped schedules and stores p's state without a page, counts it
+// skipped, and reports success. It changed when the URL answered
+// otherwise before, or held a page.
+func (c *Crawler) putSkipped(ctx context.Context, p *pageFetch) bool {
+	c.plan(&p.st, p.prev, p.hasPrev, !p.hasPrev || p.prev.Status != p.st.Status || p.prev.ContentHash != "")
+	if !c.putState(ctx, p.st) {
+		return false
+	}
+	c.count(func(s *Stats) { s.Skipped++ })
+	return true
 }
 
 // markStateGone records that the page stored under p's URL left the site,
@@ -511,14 +521,14 @@ func nearlyEmpty(p *missionsearch.Page) bool {
 	if p.Type == missionsearch.TypeDocument || p.Type == missionsearch.TypeListing {
 		return false
 	}
-	if fewerWords(p.Title, maxTitleWords+1) > maxTitleWords {
+	if wordsUpTo(p.Title, maxTitleWords+1) > maxTitleWords {
 		return false
 	}
-	return fewerWords(p.Body, minPageWords) < minPageWords
+	return wordsUpTo(p.Body, minPageWords) < minPageWords
 }
 
-// fewerWords counts the words of s, up to limit.
-func fewerWords(s string, limit int) int {
+// wordsUpTo counts the words of s, up to limit.
+func wordsUpTo(s string, limit int) int {
 	n := 0
 	for range strings.FieldsSeq(s) {
 		if n++; n >= limit {
