@@ -25,6 +25,13 @@ type Change struct {
 	WordsRemoved int `json:"words_removed"`
 }
 
+// A PageChange is a change with the page it changed (its current URL and
+// title): a line of the staff page of changes.
+type PageChange struct {
+	ID, URL, Title string
+	Change
+}
+
 // Diff returns the change from old to p (At and the hashes left to the
 // caller).
 func Diff(old, p *Page) Change {

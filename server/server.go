@@ -42,7 +42,7 @@ type Config struct {
 	// Changes returns the last limit changes of every page, newest first,
 	// for the staff page GET /admin/modifications (with History); nil
 	// disables it (404).
-	Changes func(ctx context.Context, limit int) ([]PageChange, error)
+	Changes func(ctx context.Context, limit int) ([]missionsearch.PageChange, error)
 	// AdminToken is the bearer token of the admin endpoints; "" disables
 	// them (404).
 	AdminToken string

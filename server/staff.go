@@ -18,13 +18,6 @@ import (
 // the admin token (HTTP Basic with the token as password, or the bearer
 // token), like /admin/analytics.
 
-// PageChange is a change of a page's record with the page it changed, for
-// the staff page of changes.
-type PageChange struct {
-	ID, URL, Title string
-	missionsearch.Change
-}
-
 // staffPage is what the staff templates "links" and "changes" show.
 type staffPage struct {
 	Base, SiteName, Title, Nav, Error string
@@ -32,13 +25,13 @@ type staffPage struct {
 	Total int
 	Links []DeadLink
 
-	One     *PageChange // the page whose history is shown; nil for all pages
+	One     *missionsearch.PageChange // the page whose history is shown; nil for all pages
 	Changes []staffChange
 }
 
 // staffChange is a row of the changes table.
 type staffChange struct {
-	PageChange
+	missionsearch.PageChange
 	What string // the fields that changed, in French
 }
 
@@ -153,7 +146,7 @@ func (s *Server) handleChangesPage(w http.ResponseWriter, r *http.Request) {
 		s.renderStaffPage(w, r, http.StatusBadRequest, vw)
 		return
 	}
-	var changes []PageChange
+	var changes []missionsearch.PageChange
 	if id := v.Get("id"); id != "" {
 		h, err := s.cfg.History(r.Context(), id)
 		if err != nil {
@@ -166,13 +159,13 @@ func (s *Server) handleChangesPage(w http.ResponseWriter, r *http.Request) {
 			s.renderStaffPage(w, r, http.StatusNotFound, vw)
 			return
 		}
-		one := &PageChange{ID: id}
+		one := &missionsearch.PageChange{ID: id}
 		if p, err := s.cfg.Searcher.Document(r.Context(), id); err == nil {
 			one.URL, one.Title = p.URL, p.Title
 		}
 		vw.One = one
 		for _, c := range h {
-			changes = append(changes, PageChange{ID: id, URL: one.URL, Title: one.Title, Change: c})
+			changes = append(changes, missionsearch.PageChange{ID: id, URL: one.URL, Title: one.Title, Change: c})
 		}
 	} else if changes, err = s.cfg.Changes(r.Context(), maxChanges); err != nil {
 		s.writeError(w, r, err)

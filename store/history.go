@@ -80,22 +80,16 @@ func (s *Store) History(ctx context.Context, id string) ([]missionsearch.Change,
 	return out, nil
 }
 
-// A PageChange is a change with the page it changed.
-type PageChange struct {
-	ID, URL, Title string
-	missionsearch.Change
-}
-
 // RecentChanges returns the last limit changes of every page, the newest
 // first, with each page's URL and current title.
-func (s *Store) RecentChanges(ctx context.Context, limit int) ([]PageChange, error) {
+func (s *Store) RecentChanges(ctx context.Context, limit int) ([]missionsearch.PageChange, error) {
 	return s.changes(ctx, "recent changes", "", limit)
 }
 
 // changes returns the changes of the page pageID ("" for every page),
 // newest first, at most limit, with their pages; what names the listing in
 // errors.
-func (s *Store) changes(ctx context.Context, what, pageID string, limit int) ([]PageChange, error) {
+func (s *Store) changes(ctx context.Context, what, pageID string, limit int) ([]missionsearch.PageChange, error) {
 	where := "" // every page: the newest changes
 	if pageID != "" {
 		where = "WHERE h.page_id = ?1" // one page: on its index
@@ -107,9 +101,9 @@ func (s *Store) changes(ctx context.Context, what, pageID string, limit int) ([]
 		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer rows.Close()
-	out := []PageChange{}
+	out := []missionsearch.PageChange{}
 	for rows.Next() {
-		var c PageChange
+		var c missionsearch.PageChange
 		var at, fields string
 		if err := rows.Scan(&c.ID, &c.URL, &c.Title, &at, &c.PreviousHash, &c.Hash, &fields, &c.WordsAdded, &c.WordsRemoved); err != nil {
 			return nil, fmt.Errorf("store: %s: %w", what, err)

@@ -209,54 +209,47 @@ func startServer(ctx context.Context, env *Env, cfg serveConfig) (*running, erro
 	var reindex func(context.Context) error
 	var deadLinks func(context.Context, func(server.DeadLink) error) error
 	var history func(context.Context, string) ([]missionsearch.Change, error)
-	var changes func(context.Context, int) ([]server.PageChange, error)
+	var changes func(context.Context, int) ([]missionsearch.PageChange, error)
 	if !cfg.readOnly {
+		// The store is opened for each call: serve holds no write handle
+		// on it between them.
+		withStore := func(ctx context.Context, fn func(*store.Store) error) error {
+			st, err := store.Open(ctx, filepath.Join(cfg.data, "store.db"))
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			return fn(st)
+		}
 		var mu sync.Mutex
 		reindex = func(ctx context.Context) error {
 			if !mu.TryLock() {
 				return missionsearch.Errorf(missionsearch.ECONFLICT, "a reindex is already running")
 			}
 			defer mu.Unlock()
-			st, err := store.Open(ctx, filepath.Join(cfg.data, "store.db"))
-			if err != nil {
+			err := withStore(ctx, func(st *store.Store) error {
+				_, err := indexer.Rebuild(ctx, st, d, indexer.Options{Logger: logger.With("component", "indexer")})
 				return err
-			}
-			defer st.Close()
-			if _, err := indexer.Rebuild(ctx, st, d, indexer.Options{Logger: logger.With("component", "indexer")}); err != nil {
+			})
+			if err != nil {
 				return err
 			}
 			return live.Reload()
 		}
 		deadLinks = func(ctx context.Context, fn func(server.DeadLink) error) error {
-			st, err := store.Open(ctx, filepath.Join(cfg.data, "store.db"))
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			return st.BrokenLinks(ctx, func(l store.BrokenLink) error {
-				return fn(server.DeadLink{URL: l.URL, Status: l.Status, CitedBy: l.CitedBy})
+			return withStore(ctx, func(st *store.Store) error {
+				return st.BrokenLinks(ctx, func(l store.BrokenLink) error {
+					return fn(server.DeadLink{URL: l.URL, Status: l.Status, CitedBy: l.CitedBy})
+				})
 			})
 		}
-		history = func(ctx context.Context, id string) ([]missionsearch.Change, error) {
-			st, err := store.Open(ctx, filepath.Join(cfg.data, "store.db"))
-			if err != nil {
-				return nil, err
-			}
-			defer st.Close()
-			return st.History(ctx, id)
+		history = func(ctx context.Context, id string) (h []missionsearch.Change, err error) {
+			err = withStore(ctx, func(st *store.Store) error { h, err = st.History(ctx, id); return err })
+			return h, err
 		}
-		changes = func(ctx context.Context, limit int) ([]server.PageChange, error) {
-			st, err := store.Open(ctx, filepath.Join(cfg.data, "store.db"))
-			if err != nil {
-				return nil, err
-			}
-			defer st.Close()
-			recent, err := st.RecentChanges(ctx, limit)
-			out := make([]server.PageChange, len(recent))
-			for i, c := range recent {
-				out[i] = server.PageChange{ID: c.ID, URL: c.URL, Title: c.Title, Change: c.Change}
-			}
-			return out, err
+		changes = func(ctx context.Context, limit int) (cs []missionsearch.PageChange, err error) {
+			err = withStore(ctx, func(st *store.Store) error { cs, err = st.RecentChanges(ctx, limit); return err })
+			return cs, err
 		}
 	}
 
