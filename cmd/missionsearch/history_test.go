@@ -47,17 +47,8 @@ func TestPageHistory(t *testing.T) {
 	}
 	defer srv.close()
 	get := func(path, token string) (int, []byte) {
-		req, _ := http.NewRequest(http.MethodGet, srv.url+path, nil)
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, b
+		c, b, _ := adminGet(t, srv.url+path, bearer(token))
+		return c, []byte(b)
 	}
 	id := missionsearch.PageID(site.URL + "/atelier")
 	if c, _ := get("/api/documents/"+id+"/history", ""); c != http.StatusUnauthorized {
@@ -90,15 +81,8 @@ func TestPageHistory(t *testing.T) {
 
 	// The staff page (HTTP Basic, the token as password).
 	basic := func(path string) (int, string) {
-		req, _ := http.NewRequest(http.MethodGet, srv.url+path, nil)
-		req.SetBasicAuth("equipe", "s3cret")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		c, b, _ := adminGet(t, srv.url+path, basicAuth("s3cret"))
+		return c, b
 	}
 	c, page := basic("/admin/modifications")
 	if c != 200 || !strings.Contains(page, "Pages modifiées") || !strings.Contains(page, "Atelier reporté") || !strings.Contains(page, "titre, texte") ||

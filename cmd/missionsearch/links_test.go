@@ -68,17 +68,8 @@ func TestLinksBroken(t *testing.T) {
 	}
 	defer srv.close()
 	get := func(path, token string) (int, string) {
-		req, _ := http.NewRequest(http.MethodGet, srv.url+path, nil)
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		c, b, _ := adminGet(t, srv.url+path, bearer(token))
+		return c, b
 	}
 	if c, _ := get("/api/admin/links", ""); c != http.StatusUnauthorized {
 		t.Errorf("dead links without the token: %d, want 401", c)
@@ -101,17 +92,7 @@ func TestLinksBroken(t *testing.T) {
 
 	// The staff page, without JavaScript: HTTP Basic with the token.
 	basic := func(path, pass string) (int, string, http.Header) {
-		req, _ := http.NewRequest(http.MethodGet, srv.url+path, nil)
-		if pass != "" {
-			req.SetBasicAuth("equipe", pass)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b), resp.Header
+		return adminGet(t, srv.url+path, basicAuth(pass))
 	}
 	if c, body, h := basic("/admin/liens", ""); c != http.StatusUnauthorized || !strings.HasPrefix(h.Get("WWW-Authenticate"), "Basic") || !strings.Contains(body, "jeton") {
 		t.Errorf("staff dead links page without credentials: %d %q, want 401 asking for the token", c, h.Get("WWW-Authenticate"))
@@ -140,5 +121,42 @@ func TestLinksBroken(t *testing.T) {
 	}
 	if code, out, stderr := runMain(t, t.Context(), "links", "--broken", "--data", data2); code != 0 || out != "" {
 		t.Errorf("links --broken on a clean site: exit %d, out %q; stderr:\n%s", code, out, stderr)
+	}
+}
+
+// adminGet GETs u with auth applied to the request and returns the status,
+// the body and the headers of the answer.
+func adminGet(t *testing.T, u string, auth func(*http.Request)) (int, string, http.Header) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth(req)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header
+}
+
+// bearer sends token as the bearer token of the admin API; "" sends none.
+func bearer(token string) func(*http.Request) {
+	return func(r *http.Request) {
+		if token != "" {
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+	}
+}
+
+// basicAuth sends pass as the Basic password of the staff pages (as a
+// browser asks for it); "" sends none.
+func basicAuth(pass string) func(*http.Request) {
+	return func(r *http.Request) {
+		if pass != "" {
+			r.SetBasicAuth("equipe", pass)
+		}
 	}
 }
